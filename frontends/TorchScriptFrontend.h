@@ -1,0 +1,47 @@
+// The contract between the driver and the TorchScript frontend module.
+//
+// The frontend links LibTorch, whose start-up alone costs about a second, so
+// it is a shared module (libprunedep_torchscript.so) that the driver dlopen()s
+// only when the input is a `.pt`. This header is LibTorch-free: the driver and
+// the module agree on these plain structs and one versioned C entry point.
+#pragma once
+#include "ir/Graph.h"
+#include "ir/OpRegistry.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pd {
+
+struct TensorInputSpec {
+  std::vector<int64_t> shape;
+  DType dtype = DType::F32;
+};
+
+struct FrontendOptions {
+  std::string modelPath;
+  std::vector<TensorInputSpec> inputs;
+  const OpRegistry *registry = nullptr; // decides which module types are leaves
+  bool progress = false;                // print stages on stderr (a TTY)
+};
+
+struct FrontendStats {
+  double loadSeconds = 0;  // torch::jit::load
+  double shapeSeconds = 0; // running the model once, recording every tensor
+  double lowerSeconds = 0; // building our IR
+};
+
+struct FrontendOutput {
+  std::unique_ptr<Graph> graph;
+  FrontendStats stats;
+  std::vector<std::string> warnings;
+  std::string error; // set instead of throwing across the module boundary
+};
+
+// extern "C" void prunedep_lower_torchscript_v1(const FrontendOptions *, FrontendOutput *);
+// Never throws; on failure leaves graph null and sets `error` to one line.
+using LowerTorchScriptFn = void (*)(const FrontendOptions *, FrontendOutput *);
+inline constexpr const char *kLowerTorchScriptSymbol = "prunedep_lower_torchscript_v1";
+
+} // namespace pd

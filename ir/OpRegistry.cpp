@@ -1,0 +1,88 @@
+#include "ir/OpRegistry.h"
+
+#include "ir/RuleFile.h"
+
+namespace pd {
+
+namespace {
+struct TraitInfo {
+  const char *name, *doc;
+};
+const TraitInfo kTraits[] = {
+#define PD_TRAIT(ENUM, NAME, DOC) {NAME, DOC},
+#include "ir/Traits.def"
+};
+} // namespace
+
+std::string_view traitName(Trait t) { return kTraits[static_cast<size_t>(t)].name; }
+std::string_view traitDoc(Trait t) { return kTraits[static_cast<size_t>(t)].doc; }
+std::optional<Trait> parseTrait(std::string_view name) {
+  for (size_t i = 0; i < static_cast<size_t>(Trait::Count); ++i)
+    if (name == kTraits[i].name)
+      return static_cast<Trait>(i);
+  return std::nullopt;
+}
+
+Symbol moduleOpKind(std::string_view moduleType) {
+  std::string k = "nn.";
+  k += moduleType;
+  return Symbol::get(k);
+}
+
+// Traits that cannot both hold: an analysis would have to both stop and pass,
+// or join and break, at the same op. Refused when the rule is added, so a rule
+// file can never make an analysis misbehave.
+static void checkConsistent(const OpRule &r) {
+  auto clash = [&](Trait a, Trait b) {
+    if (r.has(a) && r.has(b))
+      throw Error(r.definedAt, "rule for '" + std::string(r.kind.str()) + "' has both '" +
+                                   std::string(traitName(a)) + "' and '" +
+                                   std::string(traitName(b)) + "', which contradict each other");
+  };
+  clash(Trait::Transparent, Trait::Barrier);
+  clash(Trait::Elementwise, Trait::Barrier);
+  clash(Trait::Transparent, Trait::Reshape);
+  clash(Trait::Transparent, Trait::Concat);
+  clash(Trait::Transparent, Trait::WeightLayer);
+  clash(Trait::Transparent, Trait::ChannelTarget);
+  clash(Trait::Elementwise, Trait::WeightLayer);
+  clash(Trait::Elementwise, Trait::Concat);
+  if (r.has(Trait::Concat) && r.dimAttr.empty())
+    throw Error(r.definedAt, "rule for '" + std::string(r.kind.str()) +
+                                 "' has trait 'concat' but no 'dim' attribute name");
+  if (r.has(Trait::Grouped) && r.groupsAttr.empty())
+    throw Error(r.definedAt, "rule for '" + std::string(r.kind.str()) +
+                                 "' has trait 'grouped' but no 'groups' attribute name");
+  if (r.has(Trait::GroupNorm) && (r.numGroupsAttr.empty() || r.outChannelsAttr.empty()))
+    throw Error(r.definedAt, "rule for '" + std::string(r.kind.str()) +
+                                 "' has trait 'group-norm' but lacks 'num_groups' or "
+                                 "'out_channels' attribute names");
+  if (r.minOperands && r.maxOperands && *r.minOperands > *r.maxOperands)
+    throw Error(r.definedAt, "rule for '" + std::string(r.kind.str()) +
+                                 "' has more minimum than maximum operands");
+}
+
+void OpRegistry::add(OpRule rule) {
+  checkConsistent(rule);
+  auto [it, inserted] = index_.try_emplace(rule.kind.id(), rules_.size());
+  if (inserted)
+    rules_.push_back(std::move(rule));
+  else
+    rules_[it->second] = std::move(rule);
+}
+
+bool OpRegistry::isLeafModule(std::string_view moduleType) const {
+  Symbol k = Symbol::lookup(std::string("nn.") + std::string(moduleType));
+  return k && has(k, Trait::Leaf);
+}
+
+OpRegistry OpRegistry::withBuiltins() {
+  static const OpRegistry builtins = [] {
+    OpRegistry r;
+    loadBuiltinRules(r);
+    return r;
+  }();
+  return builtins;
+}
+
+} // namespace pd

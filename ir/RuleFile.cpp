@@ -1,0 +1,140 @@
+#include "ir/RuleFile.h"
+
+#include "ir/Parser.h" // readFile
+
+#include <toml++/toml.h>
+
+extern const char kBuiltinRulesToml[];
+
+namespace pd {
+namespace {
+
+class RuleReader {
+public:
+  RuleReader(OpRegistry &r, const std::string &file) : reg_(r), file_(Symbol::get(file)) {}
+
+  void read(const toml::table &root) {
+    for (const auto &[key, node] : root) {
+      if (key == "op" || key == "module") {
+        const toml::table *group = node.as_table();
+        if (!group)
+          fail(node, "'" + std::string(key.str()) + "' must be a table of rules");
+        bool isModule = key == "module";
+        for (const auto &[name, rule] : *group)
+          readRule(isModule, name, rule);
+      } else if (key == "schema") {
+        if (!node.is_integer() || node.as_integer()->get() != 1)
+          fail(node, "unsupported rule schema (this prunedep reads schema = 1)");
+      } else {
+        fail(node, "unknown top-level key '" + std::string(key.str()) +
+                       "' (expected 'op', 'module' or 'schema')");
+      }
+    }
+  }
+
+private:
+  Location locOf(const toml::node &n) const {
+    const auto &b = n.source().begin;
+    return {file_, static_cast<uint32_t>(b.line), static_cast<uint32_t>(b.column)};
+  }
+  Location locOf(const toml::key &k) const {
+    const auto &b = k.source().begin;
+    return {file_, static_cast<uint32_t>(b.line), static_cast<uint32_t>(b.column)};
+  }
+  [[noreturn]] void fail(const toml::node &n, const std::string &msg) const {
+    throw Error(locOf(n), msg);
+  }
+
+  Symbol stringValue(const toml::node &n, std::string_view key) const {
+    if (!n.is_string())
+      fail(n, "'" + std::string(key) + "' must be a string (an attribute name)");
+    return Symbol::get(n.as_string()->get());
+  }
+  unsigned countValue(const toml::node &n, std::string_view key) const {
+    if (!n.is_integer() || n.as_integer()->get() < 0 || n.as_integer()->get() > 1000000)
+      fail(n, "'" + std::string(key) + "' must be a non-negative integer");
+    return static_cast<unsigned>(n.as_integer()->get());
+  }
+
+  void readRule(bool isModule, const toml::key &name, const toml::node &node) {
+    const toml::table *t = node.as_table();
+    if (!t)
+      fail(node, "rule '" + std::string(name.str()) + "' must be a table");
+    if (name.str().empty())
+      throw Error(locOf(name), "rule with an empty name");
+    OpRule r;
+    r.kind = isModule ? moduleOpKind(name.str()) : Symbol::get(name.str());
+    r.definedAt = locOf(name);
+    r.origin = std::string(file_.str());
+    if (isModule)
+      r.set(Trait::Leaf);
+    for (const auto &[key, value] : *t) {
+      std::string_view k = key.str();
+      if (k == "traits") {
+        const toml::array *a = value.as_array();
+        if (!a)
+          fail(value, "'traits' must be an array of trait names");
+        for (const toml::node &e : *a) {
+          if (!e.is_string())
+            fail(e, "a trait must be a string");
+          auto trait = parseTrait(e.as_string()->get());
+          if (!trait)
+            fail(e, "unknown trait '" + e.as_string()->get() + "'");
+          r.set(*trait);
+        }
+      } else if (k == "out_channels") {
+        r.outChannelsAttr = stringValue(value, k);
+      } else if (k == "in_channels") {
+        r.inChannelsAttr = stringValue(value, k);
+      } else if (k == "groups") {
+        r.groupsAttr = stringValue(value, k);
+      } else if (k == "num_groups") {
+        r.numGroupsAttr = stringValue(value, k);
+      } else if (k == "dim") {
+        r.dimAttr = stringValue(value, k);
+      } else if (k == "operands") {
+        if (const toml::array *a = value.as_array()) {
+          if (a->size() != 2)
+            fail(value, "'operands' must be a count or [min, max]");
+          r.minOperands = countValue(*a->get(0), k);
+          r.maxOperands = countValue(*a->get(1), k);
+        } else {
+          r.minOperands = r.maxOperands = countValue(value, k);
+        }
+      } else if (k == "results") {
+        r.numResults = countValue(value, k);
+      } else {
+        throw Error(locOf(key), "unknown key '" + std::string(k) + "' in rule '" +
+                                    std::string(name.str()) + "'");
+      }
+    }
+    reg_.add(std::move(r));
+  }
+
+  OpRegistry &reg_;
+  Symbol file_;
+};
+
+} // namespace
+
+void loadRules(OpRegistry &registry, std::string_view text, const std::string &fileName) {
+  toml::table root;
+  try {
+    root = toml::parse(text, fileName);
+  } catch (const toml::parse_error &e) {
+    Location loc{Symbol::get(fileName), static_cast<uint32_t>(e.source().begin.line),
+                 static_cast<uint32_t>(e.source().begin.column)};
+    throw Error(loc, std::string(e.description()));
+  }
+  RuleReader(registry, fileName).read(root);
+}
+
+void loadRuleFile(OpRegistry &registry, const std::string &path) {
+  loadRules(registry, readFile(path), path);
+}
+
+void loadBuiltinRules(OpRegistry &registry) {
+  loadRules(registry, kBuiltinRulesToml, "<builtin-rules.toml>");
+}
+
+} // namespace pd

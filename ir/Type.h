@@ -1,0 +1,58 @@
+// Value types. Every tensor carries its dtype and the concrete shape it had on
+// the example input: the analyses decide "does the channel axis survive this
+// op" from these shapes, never from guesses about layout. Non-tensor values
+// (ints, lists, tuples, ...) have their own kinds. Types are uniqued process-
+// wide, so a type is a pointer and equality is pointer equality.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pd {
+
+enum class DType : uint8_t {
+#define PD_DTYPE(ENUM, NAME) ENUM,
+#include "ir/DTypes.def"
+};
+std::string_view dtypeName(DType d);
+std::optional<DType> parseDType(std::string_view name);
+
+enum class TypeKind : uint8_t { Tensor, Int, Float, Bool, Str, None, Device, List, Tuple, Any };
+
+// A dimension of -1 is unknown (scripted models whose shapes depend on data).
+inline constexpr int64_t kUnknownDim = -1;
+
+class Type {
+public:
+  static const Type *tensor(DType dtype, std::vector<int64_t> shape);
+  static const Type *scalar(TypeKind kind); // Int, Float, Bool, Str, None, Device, Any
+  static const Type *list(const Type *element);
+  static const Type *tuple(std::vector<const Type *> elements);
+
+  TypeKind kind() const { return kind_; }
+  bool isTensor() const { return kind_ == TypeKind::Tensor; }
+  DType dtype() const { return dtype_; }
+  const std::vector<int64_t> &shape() const { return shape_; }
+  size_t rank() const { return shape_.size(); }
+  // Dimension `d`, negative counting from the back; nullopt when out of range.
+  std::optional<int64_t> dim(int64_t d) const;
+  // Product of the dims, nullopt when a dim is unknown or the product overflows.
+  std::optional<int64_t> numElements() const;
+  const std::vector<const Type *> &elements() const { return elements_; }
+
+  std::string str() const;
+
+  // Public for the uniquing table only; use the factories above.
+  Type(TypeKind k, DType d, std::vector<int64_t> s, std::vector<const Type *> e)
+      : kind_(k), dtype_(d), shape_(std::move(s)), elements_(std::move(e)) {}
+
+private:
+  TypeKind kind_;
+  DType dtype_;
+  std::vector<int64_t> shape_;
+  std::vector<const Type *> elements_;
+};
+
+} // namespace pd

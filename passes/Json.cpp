@@ -1,0 +1,99 @@
+#include "passes/Json.h"
+
+namespace pd {
+
+std::string jsonQuote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\t': out += "\\t"; break;
+    case '\r': out += "\\r"; break;
+    default:
+      if (c < 0x20) {
+        static const char *hex = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+  }
+  return out + "\"";
+}
+
+void JsonWriter::separate() {
+  if (afterKey_) {
+    afterKey_ = false;
+    return;
+  }
+  if (!first_.empty()) {
+    if (!first_.back())
+      os_ << ", ";
+    first_.back() = false;
+  }
+}
+
+JsonWriter &JsonWriter::beginObject() {
+  separate();
+  os_ << '{';
+  first_.push_back(true);
+  return *this;
+}
+JsonWriter &JsonWriter::endObject() {
+  first_.pop_back();
+  os_ << '}';
+  return *this;
+}
+JsonWriter &JsonWriter::beginArray() {
+  separate();
+  os_ << '[';
+  first_.push_back(true);
+  return *this;
+}
+JsonWriter &JsonWriter::endArray() {
+  first_.pop_back();
+  os_ << ']';
+  return *this;
+}
+JsonWriter &JsonWriter::key(std::string_view k) {
+  separate();
+  os_ << jsonQuote(k) << ": ";
+  afterKey_ = true;
+  return *this;
+}
+JsonWriter &JsonWriter::value(std::string_view s) {
+  separate();
+  os_ << jsonQuote(s);
+  return *this;
+}
+JsonWriter &JsonWriter::value(int64_t i) {
+  separate();
+  os_ << i;
+  return *this;
+}
+JsonWriter &JsonWriter::value(bool b) {
+  separate();
+  os_ << (b ? "true" : "false");
+  return *this;
+}
+JsonWriter &JsonWriter::null() {
+  separate();
+  os_ << "null";
+  return *this;
+}
+JsonWriter &JsonWriter::stringArray(const std::vector<std::string> &items) {
+  beginArray();
+  for (const std::string &s : items)
+    value(s);
+  return endArray();
+}
+JsonWriter &JsonWriter::newline() {
+  os_ << '\n';
+  return *this;
+}
+
+} // namespace pd

@@ -1,0 +1,24 @@
+# lit configuration for prunedep's file tests: each .pdir/.toml/.test file
+# carries its own RUN lines and CHECK lines (FileCheck), like LLVM and MLIR.
+import os
+import lit.formats
+
+config.name = 'prunedep'
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = ['.pdir', '.test']
+config.test_source_root = os.path.dirname(__file__)
+# Tests run from the meson build directory (the param says where it is).
+build = lit_config.params.get('build_root')
+if not build:
+    lit_config.fatal('run through meson test (needs --param build_root=...)')
+config.test_exec_root = os.path.join(build, 'tests', 'lit-out')
+llvm_bin = lit_config.params.get('llvm_bin', '/usr/lib/llvm-14/bin')
+
+config.environment['PATH'] = os.pathsep.join(
+    [os.path.join(build, 'tools', 'prunedep'), llvm_bin, config.environment.get('PATH', os.environ.get('PATH', ''))])
+config.substitutions.append(('%prunedep', os.path.join(build, 'tools', 'prunedep', 'prunedep')))
+config.substitutions.append(('%build', build))
+config.substitutions.append(('%models', os.path.join(build, 'tests', 'models')))
+config.substitutions.append(('%plugins', os.path.join(build, 'plugins')))
+config.substitutions.append(('%srcroot', os.path.dirname(config.test_source_root)))
+config.substitutions.append(('%python', '/usr/bin/python3'))

@@ -1,0 +1,415 @@
+#!/usr/bin/python3
+"""Builds the test models of the TorchScript frontend.
+
+    trace_models.py OUTDIR NAME...
+
+For each NAME writes OUTDIR/NAME.pt (TorchScript, random weights, eval mode)
+and OUTDIR/NAME.json, the facts the end-to-end tests compare prunedep with:
+
+    {"name": ..., "mode": "trace" | "script",
+     "input_shapes": ["1x3x224x224", "1x16:int64"],   # the --input-shape flags
+     "outputs": [[1, 1000], ...],                     # every output, flattened
+     "modules": ["conv1", "layer1.0.bn1", ...]}       # layers actually called
+
+`modules` lists, sorted, every module whose class is one of LAYER_TYPES and
+that runs during the forward pass (forward hooks, so an unused layer or one
+whose weight is used directly, like MultiheadAttention.out_proj, is absent).
+The class name is matched exactly, as the op table matches it: a subclass
+such as torchvision's LayerNorm2d is not a LayerNorm module op.
+
+No downloads: every torchvision model is built with weights=None and seeded.
+"""
+import json
+import os
+import sys
+import warnings
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+
+LAYER_TYPES = {
+    "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+    "Linear", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm",
+    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "Embedding", "PReLU",
+}
+
+IMAGE = [(1, 3, 224, 224)]
+
+
+# ---------------------------------------------------------------- hand-written models
+class ResidualAdd(nn.Module):
+    """conv-bn-relu-conv-bn + shortcut: the add ties conv2 and the stem."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+        self.bn0 = nn.BatchNorm2d(16)
+        self.conv1 = nn.Conv2d(16, 16, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.conv2 = nn.Conv2d(16, 16, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.relu = nn.ReLU(inplace=True)
+        self.head = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.relu(self.bn0(self.stem(x)))
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        x = self.relu(x + y)
+        return self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+class SEBlock(nn.Module):
+    """Squeeze-and-excitation: x * sigmoid(fc2(relu(fc1(pool(x)))))."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 32, 3, padding=1)
+        self.fc1 = nn.Conv2d(32, 8, 1)
+        self.fc2 = nn.Conv2d(8, 32, 1)
+        self.out = nn.Conv2d(32, 16, 1)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        s = torch.sigmoid(self.fc2(F.relu(self.fc1(F.adaptive_avg_pool2d(x, 1)))))
+        return self.out(x * s)
+
+
+class CatAxes(nn.Module):
+    """cat on the channel axis (1 and -3) and on other axes (2 and -1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3, padding=1)
+        self.b = nn.Conv2d(3, 8, 3, padding=1)
+        self.c = nn.Conv2d(3, 16, 3, padding=1)
+        self.d = nn.Conv2d(3, 16, 3, padding=1)
+        self.e = nn.Conv2d(3, 16, 3, padding=1)
+        self.f = nn.Conv2d(3, 16, 3, padding=1)
+        self.g = nn.Conv2d(16, 4, 3, padding=1)
+        self.h = nn.Conv2d(16, 4, 3, padding=1)
+        self.i = nn.Conv2d(16, 4, 3, padding=1)
+
+    def forward(self, x):
+        channel = torch.cat([self.a(x), self.b(x)], dim=1)        # 16 channels
+        channel_neg = torch.cat([self.a(x), self.b(x)], dim=-3)   # the same axis, negative
+        spatial = torch.cat([self.c(x), self.d(x)], dim=2)        # height doubles
+        width_neg = torch.cat([self.e(x), self.f(x)], dim=-1)     # width doubles
+        return self.g(channel + channel_neg), self.h(spatial), self.i(width_neg)
+
+
+class ChunkSplit(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 32, 3, padding=1)
+        self.left = nn.Conv2d(16, 16, 3, padding=1)
+        self.right = nn.Conv2d(16, 16, 3, padding=1)
+        self.big = nn.Conv2d(24, 16, 1)
+        self.small = nn.Conv2d(8, 16, 1)
+
+    def forward(self, x):
+        x = self.conv(x)
+        a, b = x.chunk(2, dim=1)
+        y = self.left(a) + self.right(b)
+        p, q = torch.split(x, [24, 8], dim=1)
+        return y + self.big(p) + self.small(q)
+
+
+class ViewLinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.pool = nn.AdaptiveAvgPool2d(4)
+        self.fc_view = nn.Linear(8 * 4 * 4, 10)
+        self.fc_flat = nn.Linear(8 * 4 * 4, 10)
+        self.fc_reshape = nn.Linear(8 * 4 * 4, 10)
+
+    def forward(self, x):
+        x = self.pool(self.conv(x))
+        v = self.fc_view(x.view(x.size(0), -1))
+        f = self.fc_flat(torch.flatten(x, 1))
+        r = self.fc_reshape(x.reshape(-1, 8 * 4 * 4))
+        return v + f + r
+
+
+class PermuteLinear(nn.Module):
+    """Channels-last Linear between two convs, as in ConvNeXt."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, 3, padding=1)
+        self.norm = nn.LayerNorm(16)
+        self.fc = nn.Linear(16, 32)
+        self.conv2 = nn.Conv2d(32, 8, 1)
+
+    def forward(self, x):
+        x = self.conv(x).permute(0, 2, 3, 1)
+        x = self.fc(self.norm(x))
+        x = x.permute(0, 3, 1, 2).contiguous()
+        return self.conv2(x.transpose(2, 3))
+
+
+class DepthwiseGrouped(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 32, 3, padding=1)
+        self.depthwise = nn.Conv2d(32, 32, 3, padding=1, groups=32)
+        self.grouped = nn.Conv2d(32, 64, 3, padding=1, groups=4)
+        self.pointwise = nn.Conv2d(64, 16, 1)
+
+    def forward(self, x):
+        return self.pointwise(F.relu6(self.grouped(F.relu(self.depthwise(self.conv(x))))))
+
+
+class ConvTransposeGroupNorm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 32, 3, stride=2, padding=1)
+        self.gn = nn.GroupNorm(4, 32)
+        self.up = nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1)
+        self.gn_up = nn.GroupNorm(16, 16)
+        self.up_grouped = nn.ConvTranspose2d(16, 8, 2, stride=2, groups=2, bias=False)
+
+    def forward(self, x):
+        x = F.relu(self.gn(self.conv(x)))
+        return self.up_grouped(F.silu(self.gn_up(self.up(x))))
+
+
+class EmbeddingModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(1000, 64, padding_idx=0)
+        self.proj = nn.Linear(64, 32)
+
+    def forward(self, ids):
+        return self.proj(self.embed(ids)).mean(dim=1)
+
+
+class SelfAttention(nn.Module):
+    """HuggingFace BERT-style self-attention: q/k/v/o Linear layers."""
+
+    def __init__(self, hidden=64, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.head_dim = hidden // heads
+        self.query = nn.Linear(hidden, hidden)
+        self.key = nn.Linear(hidden, hidden)
+        self.value = nn.Linear(hidden, hidden)
+        self.dense = nn.Linear(hidden, hidden)
+        self.norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.dropout = nn.Dropout(0.1)
+
+    def split_heads(self, x):
+        new_shape = x.size()[:-1] + (self.heads, self.head_dim)
+        return x.view(new_shape).permute(0, 2, 1, 3)
+
+    def forward(self, hidden, mask):
+        q = self.split_heads(self.query(hidden))
+        k = self.split_heads(self.key(hidden))
+        v = self.split_heads(self.value(hidden))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / (self.head_dim ** 0.5)
+        scores = scores + (1.0 - mask[:, None, None, :].to(scores.dtype)) * -10000.0
+        probs = self.dropout(F.softmax(scores, dim=-1))
+        ctx = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
+        ctx = ctx.view(ctx.size()[:-2] + (self.heads * self.head_dim,))
+        return self.norm(self.dense(ctx) + hidden)
+
+
+class LayerZoo(nn.Module):
+    """1d/3d convs, transposed convs, batch/instance norms and PReLU, with two
+    inputs and a tuple output: the layer types the issue asks to cover."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1d = nn.Conv1d(4, 8, 3, padding=1)
+        self.bn1d = nn.BatchNorm1d(8)
+        self.prelu = nn.PReLU(8)
+        self.up1d = nn.ConvTranspose1d(8, 4, 4, stride=2, padding=1)
+        self.in1d = nn.InstanceNorm1d(4, affine=True)
+        self.conv3d = nn.Conv3d(2, 6, 3, padding=(1, 1, 1), dilation=1)
+        self.bn3d = nn.BatchNorm3d(6, eps=1e-3)
+        self.in3d = nn.InstanceNorm3d(6)
+        self.up3d = nn.ConvTranspose3d(6, 3, 2, stride=2)
+        self.conv2d = nn.Conv2d(2, 4, (3, 5), stride=(2, 1), padding=(1, 2), dilation=(1, 1))
+        self.in2d = nn.InstanceNorm2d(4, track_running_stats=True)
+        self.prelu1 = nn.PReLU()
+
+    def forward(self, seq, vol):
+        a = self.in1d(self.up1d(self.prelu(self.bn1d(self.conv1d(seq)))))
+        b = self.up3d(self.in3d(self.bn3d(self.conv3d(vol))))
+        c = self.prelu1(self.in2d(self.conv2d(vol[:, :, 0])))
+        return a, b, c
+
+
+class DictOutput(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.cls = nn.Linear(8, 5)
+        self.box = nn.Linear(8, 4)
+
+    def forward(self, x):
+        f = torch.flatten(F.adaptive_avg_pool2d(self.conv(x), 1), 1)
+        return {"logits": self.cls(f), "boxes": self.box(f)}
+
+
+class ScriptedBranches(nn.Module):
+    """Scripted (not traced): control flow that folds once shapes are known."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.fc = nn.Linear(8, 4)
+        self.use_bn = True
+
+    def forward(self, x):
+        if x.dim() == 3:
+            x = x.unsqueeze(0)
+        y = self.conv(x)
+        if self.use_bn:
+            y = self.bn(y)
+        if y.size(1) > 4:
+            y = F.relu(y)
+        else:
+            y = torch.sigmoid(y)
+        pooled = y.mean([2, 3])
+        return self.fc(pooled), pooled
+
+
+class ScriptedLoop(nn.Module):
+    """Scripted with a data-dependent loop: cannot be lowered (negative test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 3, padding=1)
+
+    def forward(self, x):
+        y = self.conv(x)
+        while bool(y.sum() > 0):
+            y = y - 1.0
+        return y
+
+
+# ---------------------------------------------------------------- the table
+def tv(name, **kw):
+    def build():
+        return getattr(torchvision.models, name)(weights=None, **kw)
+    return build
+
+
+# name -> (builder, [(shape, dtype)], mode)
+MODELS = {
+    "resnet18": (tv("resnet18"), IMAGE, "trace"),
+    "resnet50": (tv("resnet50"), IMAGE, "trace"),
+    "resnext50_32x4d": (tv("resnext50_32x4d"), IMAGE, "trace"),
+    "mobilenet_v2": (tv("mobilenet_v2"), IMAGE, "trace"),
+    "mobilenet_v3_small": (tv("mobilenet_v3_small"), IMAGE, "trace"),
+    "densenet121": (tv("densenet121"), IMAGE, "trace"),
+    "shufflenet_v2_x1_0": (tv("shufflenet_v2_x1_0"), IMAGE, "trace"),
+    "squeezenet1_1": (tv("squeezenet1_1"), IMAGE, "trace"),
+    "vgg16_bn": (tv("vgg16_bn"), IMAGE, "trace"),
+    "googlenet": (tv("googlenet", aux_logits=False, init_weights=False), IMAGE, "trace"),
+    "inception_v3": (tv("inception_v3", aux_logits=False, init_weights=False),
+                     [(1, 3, 299, 299)], "trace"),
+    "efficientnet_b0": (tv("efficientnet_b0"), IMAGE, "trace"),
+    "regnet_y_400mf": (tv("regnet_y_400mf"), IMAGE, "trace"),
+    "convnext_tiny": (tv("convnext_tiny"), IMAGE, "trace"),
+    "vit_b_16": (tv("vit_b_16"), IMAGE, "trace"),
+    "alexnet": (tv("alexnet"), IMAGE, "trace"),
+    "residual_add": (ResidualAdd, [(1, 3, 32, 32)], "trace"),
+    "se_block": (SEBlock, [(1, 3, 32, 32)], "trace"),
+    "cat_axes": (CatAxes, [(1, 3, 16, 16)], "trace"),
+    "chunk_split": (ChunkSplit, [(1, 3, 16, 16)], "trace"),
+    "view_linear": (ViewLinear, [(2, 3, 16, 16)], "trace"),
+    "permute_linear": (PermuteLinear, [(1, 3, 16, 12)], "trace"),
+    "depthwise_grouped": (DepthwiseGrouped, [(1, 3, 16, 16)], "trace"),
+    "convtranspose_groupnorm": (ConvTransposeGroupNorm, [(1, 3, 16, 16)], "trace"),
+    "embedding": (EmbeddingModel, [((1, 16), torch.int64)], "trace"),
+    "self_attention": (SelfAttention, [(2, 12, 64), ((2, 12), torch.int64)], "trace"),
+    "layer_zoo": (LayerZoo, [(2, 4, 16), (1, 2, 4, 8, 8)], "trace"),
+    "dict_output": (DictOutput, [(1, 3, 16, 16)], "trace"),
+    "scripted_branches": (ScriptedBranches, [(1, 3, 16, 16)], "script"),
+    "scripted_loop": (ScriptedLoop, [(1, 3, 8, 8)], "script"),
+}
+
+DTYPE_FLAG = {torch.float32: "", torch.int64: ":int64"}
+
+
+def example_inputs(specs):
+    """Random inputs of the given shapes; integer inputs are small ids/masks
+    so that every embedding index is valid."""
+    out = []
+    for spec in specs:
+        shape, dtype = (spec, torch.float32) if isinstance(spec[0], int) else spec
+        if dtype.is_floating_point:
+            out.append(torch.randn(*shape, dtype=dtype))
+        else:
+            out.append(torch.randint(0, 2, shape, dtype=dtype))
+    return out, [("x".join(map(str, shape)) + DTYPE_FLAG[dtype])
+                 for shape, dtype in ((s, torch.float32) if isinstance(s[0], int) else s
+                                      for s in specs)]
+
+
+def flatten_outputs(out):
+    if isinstance(out, torch.Tensor):
+        return [list(out.shape)]
+    if isinstance(out, dict):
+        out = list(out.values())
+    result = []
+    for o in out:
+        result += flatten_outputs(o)
+    return result
+
+
+def called_layers(model, inputs):
+    """Module paths of the LAYER_TYPES modules that run on `inputs`."""
+    called, hooks = set(), []
+    for path, module in model.named_modules():
+        if type(module).__name__ in LAYER_TYPES:
+            hooks.append(module.register_forward_hook(
+                lambda m, i, o, path=path: called.add(path)))
+    with torch.no_grad():
+        out = model(*inputs)
+    for h in hooks:
+        h.remove()
+    return sorted(called), out
+
+
+def build(name, outdir):
+    builder, specs, mode = MODELS[name]
+    torch.manual_seed(0)
+    model = builder().eval()
+    inputs, flags = example_inputs(specs)
+    modules, out = called_layers(model, inputs)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TracerWarnings about size-dependent code
+        if mode == "trace":
+            # strict=False lets a model return a dict (traced as prim::DictConstruct).
+            ts = torch.jit.trace(model, tuple(inputs), check_trace=False, strict=False)
+        else:
+            ts = torch.jit.script(model)
+    pt = os.path.join(outdir, name + ".pt")
+    ts.save(pt)
+    facts = {"name": name, "mode": mode, "input_shapes": flags,
+             "outputs": flatten_outputs(out), "modules": modules}
+    with open(os.path.join(outdir, name + ".json"), "w") as f:
+        json.dump(facts, f, indent=1)
+        f.write("\n")
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit("usage: trace_models.py OUTDIR NAME...  (names: " + " ".join(MODELS) + ")")
+    torch.set_num_threads(1)  # the build traces models in parallel, one per core
+    outdir = argv[1]
+    for name in argv[2:]:
+        if name not in MODELS:
+            sys.exit("trace_models.py: unknown model '%s'" % name)
+        build(name, outdir)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,76 @@
+// The graph API: use lists, replace-all-uses, erase, topological order.
+#include "ir/Graph.h"
+#include "ir/Verifier.h"
+
+#include <doctest/doctest.h>
+
+using namespace pd;
+
+namespace {
+const Type *t4() { return Type::tensor(DType::F32, {1, 8, 4, 4}); }
+} // namespace
+
+TEST_CASE("use lists follow operands") {
+  Graph g;
+  Value *x = g.addInput(Symbol::get("x"), t4());
+  Op *a = g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("a"), t4()}});
+  Op *b = g.createOp(Symbol::get("aten::add"), {a->result(), x}, {{Symbol::get("b"), t4()}});
+  CHECK(x->uses().size() == 2);
+  CHECK(a->result()->uses().size() == 1);
+  CHECK(a->result()->uses()[0].user == b);
+  CHECK(a->result()->definingOp() == a);
+  CHECK(x->definingOp() == nullptr);
+  g.setOutputs({b->result()});
+  verifyGraph(g);
+}
+
+TEST_CASE("replaceAllUsesWith moves every use and the outputs") {
+  Graph g;
+  Value *x = g.addInput(Symbol::get("x"), t4());
+  Op *a = g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("a"), t4()}});
+  Op *b = g.createOp(Symbol::get("aten::mul"), {a->result(), a->result()}, {{Symbol::get("b"), t4()}});
+  g.setOutputs({a->result()});
+  g.replaceAllUsesWith(a->result(), x);
+  CHECK_FALSE(a->result()->hasUses());
+  CHECK(b->operand(0) == x);
+  CHECK(b->operand(1) == x);
+  CHECK(x->uses().size() == 3);
+  CHECK(g.outputs()[0] == x);
+  g.eraseOp(a);
+  CHECK(g.numOps() == 1);
+  CHECK(x->uses().size() == 2);
+}
+
+TEST_CASE("erasing an op whose result is used is refused") {
+  Graph g;
+  Value *x = g.addInput(Symbol::get("x"), t4());
+  Op *a = g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("a"), t4()}});
+  g.createOp(Symbol::get("aten::relu"), {a->result()}, {{Symbol::get("b"), t4()}});
+  CHECK_THROWS_AS(g.eraseOp(a), Error);
+}
+
+TEST_CASE("topological order puts producers first even when the list does not") {
+  Graph g;
+  Value *x = g.addInput(Symbol::get("x"), t4());
+  Op *a = g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("a"), t4()}});
+  Op *b = g.createOp(Symbol::get("aten::sigmoid"), {a->result()}, {{Symbol::get("b"), t4()}});
+  g.moveBefore(b, a); // list order is now b, a
+  CHECK(&g.ops().front() == b);
+  CHECK_THROWS_AS(verifyGraph(g), Error); // use before def in list order
+  auto order = g.topologicalOrder();
+  REQUIRE(order.has_value());
+  CHECK((*order)[0] == a);
+  CHECK((*order)[1] == b);
+}
+
+TEST_CASE("symbols and types are interned") {
+  CHECK(Symbol::get("aten::add") == Symbol::get("aten::add"));
+  CHECK(Symbol::get("aten::add") != Symbol::get("aten::sub"));
+  CHECK(Symbol::get("aten::add").str() == "aten::add");
+  CHECK(Type::tensor(DType::F32, {1, 2}) == Type::tensor(DType::F32, {1, 2}));
+  CHECK(Type::tensor(DType::F32, {1, 2}) != Type::tensor(DType::F16, {1, 2}));
+  CHECK(Type::tuple({Type::scalar(TypeKind::Int), t4()})->str() == "tuple<int,f32[1,8,4,4]>");
+  CHECK(Type::tensor(DType::F32, {2, 3})->dim(-1) == 3);
+  CHECK_FALSE(Type::tensor(DType::F32, {2, 3})->dim(2).has_value());
+  CHECK_FALSE(Type::tensor(DType::F32, {int64_t(1) << 40, int64_t(1) << 40})->numElements().has_value());
+}

@@ -1,0 +1,78 @@
+// The .pdir text format: round trips and located errors.
+#include "ir/Parser.h"
+#include "ir/Printer.h"
+#include "ir/Verifier.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace pd;
+
+static std::string roundTrip(const std::string &text) {
+  auto g = parseGraph(text, "t.pdir");
+  verifyGraph(*g);
+  return printGraph(*g);
+}
+
+static std::string errorOf(const std::string &text) {
+  try {
+    auto g = parseGraph(text, "t.pdir");
+    verifyGraph(*g);
+  } catch (const Error &e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_CASE("every attribute kind, quoted names, unknown ops and locations round-trip") {
+  std::string text =
+      "graph @\"my model\"(%x: f32[1,3,8,8], %n: i64[2]) {\n"
+      "  %\"a b\": f32[1,3,8,8] = mylib::fused(%x, %n) {i = -3, f = 0.1, g = 1e-05, h = -inf, "
+      "b = true, s = \"q\\\"\\n\", l = [1, [2.5, none], \"x\"], e = []} loc(\"m.py\":3:9)\n"
+      "  %c: f32[1,3,8,8], %d: f32[1,3,8,8] = aten::chunk(%\"a b\") {chunks = 2, dim = 0} scope "
+      "\"layer1.0\" : BasicBlock\n"
+      "  %t: tuple<f32[1,3,8,8],list<int>> = prim::TupleConstruct(%c)\n"
+      "  %conv: f32[?,3,8,8] = nn.Conv2d(%d) {groups = 1} module \"layer1.0.conv1\"\n"
+      "  aten::print(%conv)\n"
+      "  return %conv, %c\n"
+      "}\n";
+  CHECK(roundTrip(text) == text);
+  CHECK(roundTrip(roundTrip(text)) == text);
+}
+
+TEST_CASE("floats keep every bit and never turn into ints") {
+  std::string text = "graph @g() {\n  %a: f32[] = k(){x = 0.30000000000000004, y = 1.0, z = 1e+300}\n  return\n}\n";
+  auto g = parseGraph(text, "t.pdir");
+  const Attribute *x = g->ops().front().attr("x");
+  REQUIRE(x);
+  CHECK(x->getFloat() == 0.30000000000000004);
+  CHECK(g->ops().front().attr("y")->isFloat());
+  std::string printed = printGraph(*g);
+  CHECK(printed.find("y = 1.0") != std::string::npos);
+  CHECK(printed.find("z = 1e+300") != std::string::npos);
+}
+
+TEST_CASE("errors carry file:line:col") {
+  CHECK(errorOf("graph @g() {\n  %a: f32[1] = aten::relu(%b)\n  %b: f32[1] = aten::relu(%a)\n  return %a\n}\n") ==
+        "t.pdir:2:27: error: value '%b' is used before its definition");
+  CHECK(errorOf("graph @g() {\n  %a: f32[1] = aten::relu(%zz)\n  return %a\n}\n") ==
+        "t.pdir:2:27: error: use of undefined value '%zz'");
+  CHECK(errorOf("graph @g(%x: f32[1]) {\n  %x: f32[1] = aten::relu(%x)\n  return %x\n}\n") ==
+        "t.pdir:2:3: error: value '%x' is defined twice");
+  CHECK(errorOf("graph @g(%x: f33[1]) {\n  return %x\n}\n") ==
+        "t.pdir:1:14: error: unknown element type 'f33'");
+  CHECK(errorOf("graph @g(%x: f32[1]) {\n  return %x\n") ==
+        "t.pdir:3:1: error: expected '}' after the return, found end of file");
+  CHECK(errorOf("graph @g(%x: f32[1]) {\n  %y: f32[1] = aten::relu(%x) {a = 1, a = 2}\n  return %y\n}\n") ==
+        "t.pdir:2:39: error: attribute 'a' given twice");
+  CHECK(errorOf("graph @g(%x: f32[1]) {\n  %y: f32[1] = aten::relu(%x) {a = 99999999999999999999}\n  return %y\n}\n") ==
+        "t.pdir:2:36: error: integer '99999999999999999999' out of range");
+  CHECK(errorOf("graph @g(%x: f32[1]) {\n  %y: f32[1] = aten::relu(%x) {a = \"open}\n  return %y\n}\n") ==
+        "t.pdir:2:36: error: unterminated string");
+}
+
+TEST_CASE("deep nesting is refused, not a stack overflow") {
+  std::string deep = "graph @g() {\n  %a: f32[] = k() {x = " + std::string(100000, '[') + "}\n  return\n}\n";
+  CHECK(errorOf(deep).find("nested too deeply") != std::string::npos);
+}

@@ -1,0 +1,146 @@
+#include "tools/prunedep/CommandLine.h"
+
+#include <charconv>
+
+namespace pd {
+
+TensorInputSpec parseInputShape(const std::string &text) {
+  TensorInputSpec spec;
+  std::string dims = text;
+  size_t colon = text.find(':');
+  if (colon != std::string::npos) {
+    dims = text.substr(0, colon);
+    std::string dt = text.substr(colon + 1);
+    static const std::pair<const char *, DType> names[] = {
+        {"float32", DType::F32}, {"float", DType::F32}, {"f32", DType::F32},
+        {"float64", DType::F64}, {"double", DType::F64}, {"f64", DType::F64},
+        {"float16", DType::F16}, {"half", DType::F16}, {"f16", DType::F16},
+        {"bfloat16", DType::BF16}, {"bf16", DType::BF16},
+        {"int64", DType::I64}, {"long", DType::I64}, {"i64", DType::I64},
+        {"int32", DType::I32}, {"int", DType::I32}, {"i32", DType::I32},
+        {"int16", DType::I16}, {"i16", DType::I16},
+        {"int8", DType::I8}, {"i8", DType::I8},
+        {"uint8", DType::U8}, {"u8", DType::U8},
+        {"bool", DType::Bool}};
+    bool found = false;
+    for (const auto &[n, d] : names)
+      if (dt == n) {
+        spec.dtype = d;
+        found = true;
+      }
+    if (!found)
+      throw UsageError("--input-shape '" + text + "': unknown dtype '" + dt +
+                       "' (use float32, float64, float16, bfloat16, int64, int32, int16, int8, "
+                       "uint8 or bool)");
+  }
+  size_t i = 0;
+  while (true) {
+    size_t x = dims.find('x', i);
+    std::string part = dims.substr(i, x == std::string::npos ? std::string::npos : x - i);
+    int64_t v = 0;
+    auto r = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (part.empty() || r.ec != std::errc() || r.ptr != part.data() + part.size())
+      throw UsageError("--input-shape '" + text +
+                       "': expected dimensions like 1x3x224x224, optionally :int64");
+    if (v <= 0)
+      throw UsageError("--input-shape '" + text + "': dimension " + part +
+                       " must be positive");
+    if (v > (int64_t(1) << 31))
+      throw UsageError("--input-shape '" + text + "': dimension " + part + " is too large");
+    spec.shape.push_back(v);
+    if (x == std::string::npos)
+      break;
+    i = x + 1;
+  }
+  return spec;
+}
+
+CommandLine parseCommandLine(int argc, char **argv) {
+  CommandLine cl;
+  bool endOfOptions = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (endOfOptions || arg.empty() || arg[0] != '-' || arg == "-") {
+      if (!cl.input.empty())
+        throw UsageError("more than one input given: '" + cl.input + "' and '" + arg + "'");
+      cl.input = arg;
+      continue;
+    }
+    if (arg == "--") {
+      endOfOptions = true;
+      continue;
+    }
+    std::string name = arg, value;
+    bool hasValue = false;
+    size_t eq = arg.find('=');
+    if (arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      hasValue = true;
+    }
+    auto takeValue = [&]() -> std::string {
+      if (hasValue)
+        return value;
+      if (i + 1 >= argc)
+        throw UsageError("option " + name + " needs a value");
+      return argv[++i];
+    };
+    auto noValue = [&] {
+      if (hasValue)
+        throw UsageError("option " + name + " takes no value");
+    };
+    if (name == "--passes") cl.pipeline = takeValue();
+    else if (name == "--input-shape") cl.inputShapes.push_back(parseInputShape(takeValue()));
+    else if (name == "--rules") cl.ruleFiles.push_back(takeValue());
+    else if (name == "--load-plugin") cl.plugins.push_back(takeValue());
+    else if (name == "-o" || name == "--output") cl.outputFile = takeValue();
+    else if (name == "--format") {
+      std::string f = takeValue();
+      if (f == "text") cl.format = OutputFormat::Text;
+      else if (f == "json") cl.format = OutputFormat::Json;
+      else if (f == "csv") cl.format = OutputFormat::Csv;
+      else throw UsageError("--format must be text, json or csv, not '" + f + "'");
+    }
+    else if (name == "--print-ir-after") cl.printIRAfter.insert(takeValue());
+    else if (name == "--emit-ir") { noValue(); cl.emitIR = true; }
+    else if (name == "--list-passes") { noValue(); cl.listPasses = true; }
+    else if (name == "--verify-each") { noValue(); cl.verifyEach = true; }
+    else if (name == "--time-passes") { noValue(); cl.timePasses = true; }
+    else if (name == "--print-ir-after-all") { noValue(); cl.printIRAfterAll = true; }
+    else if (name == "--help" || name == "-h") { noValue(); cl.help = true; }
+    else if (name == "--version") { noValue(); cl.version = true; }
+    else throw UsageError("unknown option '" + name + "' (see --help)");
+  }
+  return cl;
+}
+
+std::string helpText() {
+  return R"(usage: prunedep [options] [INPUT]
+
+Finds which layers of a PyTorch model must be pruned together.
+INPUT is a TorchScript archive (.pt, needs --input-shape) or a prunedep IR
+file (.pdir). Without INPUT, prunedep analyses its built-in example model.
+
+options:
+  --passes=PIPELINE      passes to run, e.g. 'channel-dependency{prune-type=batchnorm},group-dependency'
+                         (default: the five dependency analyses)
+  --input-shape SHAPE    shape of one model input, e.g. 1x3x224x224 or 1x128:int64
+                         (repeat once per input; .pt inputs only)
+  --format=FORMAT        text (default), json (schema prunedep/1) or csv (NNI's export format)
+  -o, --output FILE      write the report (or the IR) to FILE instead of stdout
+  --emit-ir              print the IR after the pipeline instead of the report
+  --rules FILE           load op rules from a TOML file (repeatable; later files override)
+  --load-plugin FILE     load a plugin shared object (repeatable)
+  --list-passes          list the passes with their options and exit
+  --verify-each          verify the graph after every pass
+  --print-ir-after=PASS  print the IR on stderr after PASS (repeatable)
+  --print-ir-after-all   print the IR on stderr after every pass
+  --time-passes          print the time of each pass and frontend stage on stderr
+  --version              print the version and exit
+  -h, --help             print this help and exit
+
+exit codes: 0 success, 1 bad input (message on stderr), 2 bad usage
+)";
+}
+
+} // namespace pd

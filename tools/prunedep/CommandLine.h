@@ -1,0 +1,46 @@
+// Command-line options of the prunedep driver. Parsed by hand: the grammar is
+// small (long options with = or a separate value, repeatable flags) and a
+// dependency would not make it simpler.
+#pragma once
+#include "frontends/TorchScriptFrontend.h"
+
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pd {
+
+// Bad usage: the driver prints the message and exits with code 2.
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class OutputFormat { Text, Json, Csv };
+
+struct CommandLine {
+  std::string input; // empty: the built-in default model
+  std::optional<std::string> pipeline;
+  std::vector<TensorInputSpec> inputShapes;
+  std::vector<std::string> ruleFiles;
+  std::vector<std::string> plugins;
+  std::string outputFile;
+  OutputFormat format = OutputFormat::Text;
+  bool emitIR = false;
+  bool listPasses = false;
+  bool help = false;
+  bool version = false;
+  bool verifyEach = false;
+  bool timePasses = false;
+  bool printIRAfterAll = false;
+  std::set<std::string> printIRAfter;
+};
+
+CommandLine parseCommandLine(int argc, char **argv);
+// "1x3x224x224" or "1x128:int64" (throws UsageError).
+TensorInputSpec parseInputShape(const std::string &text);
+std::string helpText();
+
+} // namespace pd

@@ -93,6 +93,13 @@ CommandLine parseCommandLine(int argc, char **argv) {
     else if (name == "--input-shape") cl.inputShapes.push_back(parseInputShape(takeValue()));
     else if (name == "--rules") cl.ruleFiles.push_back(takeValue());
     else if (name == "--load-plugin") cl.plugins.push_back(takeValue());
+    else if (name == "--unknown-ops") {
+      cl.unknownOps = takeValue();
+      if (cl.unknownOps != "error" && cl.unknownOps != "warn" && cl.unknownOps != "transparent" &&
+          cl.unknownOps != "barrier")
+        throw UsageError("--unknown-ops must be error, warn, transparent or barrier, not '" +
+                         cl.unknownOps + "'");
+    }
     else if (name == "-o" || name == "--output") cl.outputFile = takeValue();
     else if (name == "--format") {
       std::string f = takeValue();
@@ -130,7 +137,9 @@ options:
   -o, --output FILE      write the report (or the IR) to FILE instead of stdout
   --emit-ir              print the IR after the pipeline instead of the report
   --rules FILE           load op rules from a TOML file (repeatable; later files override)
-  --load-plugin FILE     load a plugin shared object (repeatable)
+  --load-plugin FILE     load a plugin shared object (repeatable; only the exact file named)
+  --unknown-ops=POLICY   ops without a rule: warn (default: report, treat as a barrier),
+                         error, transparent (let dependencies through) or barrier (quietly)
   --list-passes          list the passes with their options and exit
   --verify-each          verify the graph after every pass
   --print-ir-after=PASS  print the IR on stderr after PASS (repeatable)

@@ -26,6 +26,7 @@ struct CommandLine {
   std::vector<TensorInputSpec> inputShapes;
   std::vector<std::string> ruleFiles;
   std::vector<std::string> plugins;
+  std::string unknownOps = "warn";
   std::string outputFile;
   OutputFormat format = OutputFormat::Text;
   bool emitIR = false;

@@ -7,6 +7,8 @@
 #include "ir/Verifier.h"
 #include "passes/PassManager.h"
 #include "passes/PassRegistry.h"
+#include "passes/PluginLoader.h"
+#include "passes/UnknownOps.h"
 #include "passes/Pipeline.h"
 #include "tools/prunedep/CommandLine.h"
 #include "tools/prunedep/DefaultModel.h"
@@ -80,9 +82,11 @@ int run(int argc, char **argv) {
 
   auto t0 = clock();
   OpRegistry rules = OpRegistry::withBuiltins();
+  PassRegistry passRegistry = PassRegistry::withBuiltins();
+  for (const std::string &p : cl.plugins)
+    loadPlugin(p, passRegistry, rules);
   for (const std::string &f : cl.ruleFiles)
     loadRuleFile(rules, f);
-  PassRegistry passRegistry = PassRegistry::withBuiltins();
   stages.push_back({"rules and passes", since(t0)});
 
   if (cl.listPasses) {
@@ -152,8 +156,12 @@ int run(int argc, char **argv) {
     stages.push_back({"verify", since(tv)});
   }
 
-  AnalysisManager am(*graph, rules);
   PassContext ctx;
+  resolveUnknownOps(*graph, rules, parseUnknownOpPolicy(cl.unknownOps), ctx.warnings);
+  for (const std::string &w : ctx.warnings)
+    std::cerr << "warning: " << w << "\n";
+  ctx.warnings.clear();
+  AnalysisManager am(*graph, rules);
   pm.run(*graph, am, ctx);
   for (const std::string &w : ctx.warnings)
     std::cerr << "warning: " << w << "\n";

@@ -1,6 +1,12 @@
 #include "ir/Attribute.h"
 
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/Hashing.h>
+#include <llvm/ADT/SmallVector.h>
+
 #include <charconv>
+#include <cstring>
+#include <memory>
 #include <cmath>
 
 namespace pd {
@@ -94,5 +100,41 @@ std::string Attribute::str() const {
 }
 
 std::string quoteString(const std::string &s) { return quote(s); }
+
+static uint64_t hashAttribute(const Attribute &a) {
+  if (a.isNone())
+    return 1;
+  if (a.isBool())
+    return llvm::hash_combine(2, a.getBool());
+  if (a.isInt())
+    return llvm::hash_combine(3, a.getInt());
+  if (a.isFloat()) {
+    double f = a.getFloat();
+    uint64_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    return llvm::hash_combine(4, bits);
+  }
+  if (a.isStr())
+    return llvm::hash_combine(5, llvm::hash_value(a.getStr()));
+  // Lists: iterative would need a stack; nesting depth is bounded by the
+  // parser (64) and by the frontends, so recursion is safe here.
+  uint64_t h = 6;
+  for (const Attribute &e : a.getList())
+    h = llvm::hash_combine(h, hashAttribute(e));
+  return h;
+}
+
+const AttributeList *internAttributes(AttributeList list) {
+  static llvm::DenseMap<uint64_t, llvm::SmallVector<std::unique_ptr<AttributeList>, 1>> table;
+  uint64_t h = list.size();
+  for (const NamedAttribute &a : list)
+    h = llvm::hash_combine(h, a.name.id(), hashAttribute(a.value));
+  auto &bucket = table[h];
+  for (const auto &l : bucket)
+    if (*l == list)
+      return l.get();
+  bucket.push_back(std::make_unique<AttributeList>(std::move(list)));
+  return bucket.back().get();
+}
 
 } // namespace pd

@@ -61,6 +61,14 @@ std::string quoteString(const std::string &s);
 struct NamedAttribute {
   Symbol name;
   Attribute value;
+  bool operator==(const NamedAttribute &o) const { return name == o.name && value == o.value; }
 };
+
+using AttributeList = std::vector<NamedAttribute>;
+
+// Attribute lists are uniqued process-wide: most ops of a model share their
+// hyper-parameters with others (every 3x3 conv of a stage), so an op holds a
+// pointer to one shared, immutable list. Returns the canonical copy.
+const AttributeList *internAttributes(AttributeList list);
 
 } // namespace pd

@@ -5,7 +5,7 @@
 namespace pd {
 
 const Attribute *Op::attr(Symbol name) const {
-  for (const NamedAttribute &a : attrs_)
+  for (const NamedAttribute &a : *attrs_)
     if (a.name == name)
       return &a.value;
   return nullptr;
@@ -22,12 +22,17 @@ std::optional<int64_t> Op::intAttr(std::string_view name) const {
 }
 
 void Op::setAttr(Symbol name, Attribute value) {
-  for (NamedAttribute &a : attrs_)
+  AttributeList copy = *attrs_;
+  bool replaced = false;
+  for (NamedAttribute &a : copy)
     if (a.name == name) {
       a.value = std::move(value);
-      return;
+      replaced = true;
+      break;
     }
-  attrs_.push_back({name, std::move(value)});
+  if (!replaced)
+    copy.push_back({name, std::move(value)});
+  attrs_ = internAttributes(std::move(copy));
 }
 
 std::string_view Op::displayName() const {

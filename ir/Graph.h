@@ -63,11 +63,12 @@ public:
   Value *result(unsigned i = 0) const { return results_[i]; }
   unsigned numResults() const { return results_.size(); }
 
-  const std::vector<NamedAttribute> &attrs() const { return attrs_; }
+  const AttributeList &attrs() const { return *attrs_; }
   const Attribute *attr(Symbol name) const;
   const Attribute *attr(std::string_view name) const;
   std::optional<int64_t> intAttr(std::string_view name) const;
   void setAttr(Symbol name, Attribute value);
+  void setAttrs(AttributeList attrs) { attrs_ = internAttributes(std::move(attrs)); }
 
   // Module the op runs in: for a leaf module call its own path (`conv1`) and
   // type (`Conv2d`), for a function op the enclosing module. Empty at top level.
@@ -104,7 +105,7 @@ private:
   Location loc_;
   llvm::SmallVector<Value *, 2> operands_;
   llvm::SmallVector<Value *, 1> results_;
-  std::vector<NamedAttribute> attrs_;
+  const AttributeList *attrs_ = internAttributes({});
 
 public:
   // True when this op is one call of a leaf module (its module path names it).

@@ -27,26 +27,35 @@ std::string_view tokName(Tok t) {
   return "token";
 }
 
-static bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-static bool isDigit(char c) { return c >= '0' && c <= '9'; }
-static bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c) || c == '.'; }
-static bool isNameChar(char c) { return isIdentChar(c) || c == '$'; }
-
-void Lexer::advance() {
-  if (buf_[pos_] == '\n') {
-    ++line_;
-    col_ = 1;
-  } else {
-    ++col_;
+// Character classes as one table lookup: the lexer is the parser's hot loop.
+enum : uint8_t { kIdentStart = 1, kDigit = 2, kIdentChar = 4, kNameChar = 8 };
+static constexpr struct CharTable {
+  uint8_t bits[256] = {};
+  constexpr CharTable() {
+    for (int c = 0; c < 256; ++c) {
+      bool start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      bool digit = c >= '0' && c <= '9';
+      bool ident = start || digit || c == '.';
+      bits[c] = (start ? kIdentStart : 0) | (digit ? kDigit : 0) | (ident ? kIdentChar : 0) |
+                (ident || c == '$' ? kNameChar : 0);
+    }
   }
-  ++pos_;
-}
+} kChars;
+static bool is(char c, uint8_t cls) { return kChars.bits[static_cast<unsigned char>(c)] & cls; }
+static bool isIdentStart(char c) { return is(c, kIdentStart); }
+static bool isDigit(char c) { return is(c, kDigit); }
+static bool isIdentChar(char c) { return is(c, kIdentChar); }
+static bool isNameChar(char c) { return is(c, kNameChar); }
 
 void Lexer::skipSpaceAndComments() {
   while (pos_ < buf_.size()) {
     char c = buf_[pos_];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      advance();
+    if (c == '\n') {
+      ++pos_;
+      ++line_;
+      lineStart_ = pos_;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      ++pos_;
     } else if (c == '#' || (c == '/' && peek(1) == '/')) {
       while (pos_ < buf_.size() && buf_[pos_] != '\n')
         advance();
@@ -102,7 +111,7 @@ Token Lexer::next() {
   skipSpaceAndComments();
   Token t;
   t.line = line_;
-  t.col = col_;
+  t.col = col();
   if (pos_ >= buf_.size())
     return t;
   size_t start = pos_;
@@ -140,7 +149,7 @@ Token Lexer::next() {
     }
     size_t s = pos_;
     while (pos_ < buf_.size() && isNameChar(buf_[pos_]))
-      advance();
+      ++pos_;
     if (pos_ == s)
       fail(t, std::string("expected a name after '") + c + "'");
     t.text = buf_.substr(s, pos_ - s);
@@ -187,7 +196,7 @@ Token Lexer::next() {
   if (isIdentStart(c)) {
     while (pos_ < buf_.size()) {
       if (isIdentChar(buf_[pos_])) {
-        advance();
+        ++pos_;
       } else if (buf_[pos_] == ':' && peek(1) == ':' && isIdentStart(peek(2))) {
         advance();
         advance();

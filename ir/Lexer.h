@@ -32,18 +32,22 @@ public:
   Lexer(std::string_view buffer, Symbol file) : buf_(buffer), file_(file) {}
   Token next();
   Location locOf(const Token &t) const { return {file_, t.line, t.col}; }
+  // Current line and column (columns are computed from the line start, so
+  // the hot loops only move a position).
+  uint32_t col() const { return static_cast<uint32_t>(pos_ - lineStart_ + 1); }
   [[noreturn]] void fail(const Token &t, const std::string &msg) const { throw Error(locOf(t), msg); }
 
 private:
   void skipSpaceAndComments();
   std::string_view lexQuoted(const Token &start);
   char peek(size_t ahead = 0) const { return pos_ + ahead < buf_.size() ? buf_[pos_ + ahead] : '\0'; }
-  void advance();
+  void advance() { ++pos_; }
 
   std::string_view buf_;
   Symbol file_;
   size_t pos_ = 0;
-  uint32_t line_ = 1, col_ = 1;
+  size_t lineStart_ = 0;
+  uint32_t line_ = 1;
   std::string scratch_; // unescaped text of the most recent quoted token
 };
 

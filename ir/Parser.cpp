@@ -98,7 +98,7 @@ const Type *Parser::parseType(unsigned depth) {
     if (!dtype)
       lex_.fail(t, "unknown element type '" + std::string(w) + "'");
     take();
-    std::vector<int64_t> shape;
+    llvm::SmallVector<int64_t, 8> shape;
     if (!at(Tok::RBracket)) {
       while (true) {
         if (at(Tok::Question)) {
@@ -117,7 +117,7 @@ const Type *Parser::parseType(unsigned depth) {
       }
     }
     expect(Tok::RBracket, "']'");
-    return Type::tensor(*dtype, std::move(shape));
+    return Type::tensor(*dtype, shape);
   }
   if (w == "int") return Type::scalar(TypeKind::Int);
   if (w == "float") return Type::scalar(TypeKind::Float);
@@ -143,7 +143,7 @@ const Type *Parser::parseType(unsigned depth) {
         lex_.fail(close, "list<> takes exactly one element type");
       return Type::list(elems[0]);
     }
-    return Type::tuple(std::move(elems));
+    return Type::tuple(elems);
   }
   if (parseDType(w))
     lex_.fail(t, "tensor type '" + std::string(w) + "' needs a shape, e.g. " + std::string(w) + "[1,3]");
@@ -276,20 +276,23 @@ void Parser::parseOp() {
     defineValue(op->result(i), resultToks[i]);
   if (at(Tok::LBrace)) {
     take();
+    std::vector<NamedAttribute> attrs;
     if (!at(Tok::RBrace)) {
       while (true) {
         Token key = expect(Tok::Ident, "an attribute name");
         Symbol k = Symbol::get(key.text);
-        if (op->attr(k))
-          lex_.fail(key, "attribute '" + std::string(key.text) + "' given twice");
+        for (const NamedAttribute &a : attrs)
+          if (a.name == k)
+            lex_.fail(key, "attribute '" + std::string(key.text) + "' given twice");
         expect(Tok::Equal, "'=' after the attribute name");
-        op->setAttr(k, parseAttribute());
+        attrs.push_back({k, parseAttribute()});
         if (!at(Tok::Comma))
           break;
         take();
       }
     }
     expect(Tok::RBrace, "'}' or ','");
+    op->setAttrs(std::move(attrs));
   }
   if (atIdent("module")) {
     take();

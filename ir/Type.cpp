@@ -1,6 +1,9 @@
 #include "ir/Type.h"
 
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/Hashing.h>
+#include <llvm/ADT/SmallVector.h>
 
 #include <memory>
 #include <unordered_set>
@@ -26,40 +29,33 @@ std::optional<DType> parseDType(std::string_view name) {
 }
 
 namespace {
-struct TypeHash {
-  size_t operator()(const std::unique_ptr<Type> &t) const {
-    return llvm::hash_combine(
-        static_cast<int>(t->kind()), static_cast<int>(t->dtype()),
-        llvm::hash_combine_range(t->shape().begin(), t->shape().end()),
-        llvm::hash_combine_range(t->elements().begin(), t->elements().end()));
-  }
-};
-struct TypeEq {
-  bool operator()(const std::unique_ptr<Type> &a, const std::unique_ptr<Type> &b) const {
-    return a->kind() == b->kind() && a->dtype() == b->dtype() && a->shape() == b->shape() &&
-           a->elements() == b->elements();
-  }
-};
-
-const Type *unique(TypeKind k, DType d, std::vector<int64_t> s, std::vector<const Type *> e) {
-  static std::unordered_set<std::unique_ptr<Type>, TypeHash, TypeEq> table;
-  auto candidate = std::make_unique<Type>(k, d, std::move(s), std::move(e));
-  auto it = table.find(candidate);
-  if (it != table.end())
-    return it->get();
-  return table.insert(std::move(candidate)).first->get();
+// Uniquing table keyed by a hash of the parts, so a lookup that hits (the
+// common case: every value of a model has one of few types) allocates nothing.
+const Type *unique(TypeKind k, DType d, llvm::ArrayRef<int64_t> s, llvm::ArrayRef<const Type *> e) {
+  static llvm::DenseMap<uint64_t, llvm::SmallVector<std::unique_ptr<Type>, 1>> table;
+  uint64_t h = llvm::hash_combine(static_cast<int>(k), static_cast<int>(d),
+                                  llvm::hash_combine_range(s.begin(), s.end()),
+                                  llvm::hash_combine_range(e.begin(), e.end()));
+  auto &bucket = table[h];
+  for (const auto &t : bucket)
+    if (t->kind() == k && t->dtype() == d && llvm::ArrayRef<int64_t>(t->shape()) == s &&
+        llvm::ArrayRef<const Type *>(t->elements()) == e)
+      return t.get();
+  bucket.push_back(std::make_unique<Type>(k, d, std::vector<int64_t>(s.begin(), s.end()),
+                                          std::vector<const Type *>(e.begin(), e.end())));
+  return bucket.back().get();
 }
 } // namespace
 
-const Type *Type::tensor(DType dtype, std::vector<int64_t> shape) {
-  return unique(TypeKind::Tensor, dtype, std::move(shape), {});
+const Type *Type::tensor(DType dtype, llvm::ArrayRef<int64_t> shape) {
+  return unique(TypeKind::Tensor, dtype, shape, {});
 }
 const Type *Type::scalar(TypeKind kind) { return unique(kind, DType::F32, {}, {}); }
 const Type *Type::list(const Type *element) {
   return unique(TypeKind::List, DType::F32, {}, {element});
 }
-const Type *Type::tuple(std::vector<const Type *> elements) {
-  return unique(TypeKind::Tuple, DType::F32, {}, std::move(elements));
+const Type *Type::tuple(llvm::ArrayRef<const Type *> elements) {
+  return unique(TypeKind::Tuple, DType::F32, {}, elements);
 }
 
 std::optional<int64_t> Type::dim(int64_t d) const {
@@ -80,7 +76,7 @@ std::optional<int64_t> Type::numElements() const {
   return n;
 }
 
-std::string Type::str() const {
+std::string Type::computeStr() const {
   switch (kind_) {
   case TypeKind::Tensor: {
     std::string s(dtypeName(dtype_));

@@ -4,6 +4,8 @@
 // (ints, lists, tuples, ...) have their own kinds. Types are uniqued process-
 // wide, so a type is a pointer and equality is pointer equality.
 #pragma once
+#include <llvm/ADT/ArrayRef.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,10 +28,10 @@ inline constexpr int64_t kUnknownDim = -1;
 
 class Type {
 public:
-  static const Type *tensor(DType dtype, std::vector<int64_t> shape);
+  static const Type *tensor(DType dtype, llvm::ArrayRef<int64_t> shape);
   static const Type *scalar(TypeKind kind); // Int, Float, Bool, Str, None, Device, Any
   static const Type *list(const Type *element);
-  static const Type *tuple(std::vector<const Type *> elements);
+  static const Type *tuple(llvm::ArrayRef<const Type *> elements);
 
   TypeKind kind() const { return kind_; }
   bool isTensor() const { return kind_ == TypeKind::Tensor; }
@@ -42,17 +44,24 @@ public:
   std::optional<int64_t> numElements() const;
   const std::vector<const Type *> &elements() const { return elements_; }
 
-  std::string str() const;
+  // The text-format spelling, computed once (types are uniqued and immutable).
+  const std::string &str() const {
+    if (text_.empty())
+      text_ = computeStr();
+    return text_;
+  }
 
   // Public for the uniquing table only; use the factories above.
   Type(TypeKind k, DType d, std::vector<int64_t> s, std::vector<const Type *> e)
       : kind_(k), dtype_(d), shape_(std::move(s)), elements_(std::move(e)) {}
 
 private:
+  std::string computeStr() const;
   TypeKind kind_;
   DType dtype_;
   std::vector<int64_t> shape_;
   std::vector<const Type *> elements_;
+  mutable std::string text_;
 };
 
 } // namespace pd

@@ -30,9 +30,17 @@ void resolveUnknownOps(const Graph &g, OpRegistry &rules, UnknownOpPolicy policy
   }
   for (Symbol kind : order) {
     const auto &[first, where] = unknown[kind.id()];
+    // A real model repeats an op in hundreds of modules; name a few.
+    constexpr size_t kShown = 4;
     std::string list;
-    for (const std::string &w : where)
+    size_t shown = 0;
+    for (const std::string &w : where) {
+      if (shown++ == kShown) {
+        list += " and " + std::to_string(where.size() - kShown) + " more modules";
+        break;
+      }
       list += (list.empty() ? "" : ", ") + w;
+    }
     std::string what = "op '" + std::string(kind.str()) + "' has no rule (in " + list + ")";
     if (policy == UnknownOpPolicy::Error)
       throw Error(first->loc(), what + "; add one with --rules FILE or a plugin, or choose "

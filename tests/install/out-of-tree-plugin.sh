@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs prunedep into a staging directory, builds a plugin out of tree with
+# nothing but pkg-config and g++, loads it into the installed prunedep, and
+# runs the installed prunedep with no arguments from another directory.
+# usage: out-of-tree-plugin.sh BUILD_DIR SOURCE_DIR
+set -eu
+build=$1 src=$2
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+meson install -C "$build" --destdir "$stage" --no-rebuild --quiet >/dev/null
+pc=$(dirname "$(find "$stage" -name prunedep.pc | head -n 1)")
+[ -n "$pc" ] || { echo "FAIL: no prunedep.pc installed"; exit 1; }
+export PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$stage"
+flags=$(pkg-config --cflags --libs prunedep)
+echo "pkg-config: $flags"
+# Only the installed headers: the plugin source includes "passes/Plugin.h".
+g++ -shared -fPIC -o "$stage/fused-add-rules.so" "$src/plugins/fused-add-rules/FusedAddRules.cpp" $flags
+prunedep=$(find "$stage" -path '*/bin/prunedep' | head -n 1)
+cat > "$stage/fused.pdir" <<'PDIR'
+graph @g(%x: f32[1,4,2,2]) {
+  %y: f32[1,4,2,2] = mylib::fused_add(%x, %x)
+  return %y
+}
+PDIR
+out=$("$prunedep" --unknown-ops=error --load-plugin "$stage/fused-add-rules.so" --passes=op-stats "$stage/fused.pdir")
+echo "$out"
+echo "$out" | grep -q "1	mylib::fused_add" || { echo "FAIL: plugin rule not used"; exit 1; }
+if "$prunedep" --unknown-ops=error --passes=op-stats "$stage/fused.pdir" 2>/dev/null; then
+  echo "FAIL: without the plugin the op must be unknown"; exit 1
+fi
+# The installed binary, from another directory, with no INPUT: the built-in
+# model (only when the TorchScript frontend was built and installed).
+if find "$stage" -name libprunedep_torchscript.so | grep -q .; then
+  report=$(cd / && "$prunedep" 2>&1)
+  echo "$report" | head -n 5
+  echo "$report" | grep -q "resnet18" || { echo "FAIL: no built-in model report"; exit 1; }
+fi
+echo "out-of-tree plugin: ok"

@@ -69,6 +69,8 @@ public:
   std::optional<int64_t> intAttr(std::string_view name) const;
   void setAttr(Symbol name, Attribute value);
   void setAttrs(AttributeList attrs) { attrs_ = internAttributes(std::move(attrs)); }
+  // `attrs` must come from internAttributes() (or another op's attrs()).
+  void setInternedAttrs(const AttributeList *attrs) { attrs_ = attrs; }
 
   // Module the op runs in: for a leaf module call its own path (`conv1`) and
   // type (`Conv2d`), for a function op the enclosing module. Empty at top level.

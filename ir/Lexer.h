@@ -37,6 +37,11 @@ public:
   uint32_t col() const { return static_cast<uint32_t>(pos_ - lineStart_ + 1); }
   [[noreturn]] void fail(const Token &t, const std::string &msg) const { throw Error(locOf(t), msg); }
 
+  // Raw access for the parser's caches of repeated spans (types, attribute
+  // blocks): the buffer, and a jump forward on the current line.
+  std::string_view buffer() const { return buf_; }
+  void jumpTo(size_t pos) { pos_ = pos; }
+
 private:
   void skipSpaceAndComments();
   std::string_view lexQuoted(const Token &start);

@@ -65,10 +65,29 @@ static void checkConsistent(const OpRule &r) {
 void OpRegistry::add(OpRule rule) {
   checkConsistent(rule);
   auto [it, inserted] = index_.try_emplace(rule.kind.id(), rules_.size());
-  if (inserted)
+  if (inserted) {
     rules_.push_back(std::move(rule));
-  else
+  } else {
+    // Traits and channel maps come from separate tables: redefining the
+    // traits of an op keeps the map it already had unless the new rule has one.
+    if (!rule.channelMap)
+      rule.channelMap = std::move(rules_[it->second].channelMap);
     rules_[it->second] = std::move(rule);
+  }
+}
+
+void OpRegistry::setChannelMap(Symbol kind, ChannelMap map) {
+  auto it = index_.find(kind.id());
+  if (it != index_.end()) {
+    rules_[it->second].channelMap = std::move(map);
+    return;
+  }
+  OpRule r;
+  r.kind = kind;
+  r.definedAt = map.definedAt;
+  r.origin = map.origin;
+  r.channelMap = std::move(map);
+  add(std::move(r));
 }
 
 bool OpRegistry::isLeafModule(std::string_view moduleType) const {

@@ -3,6 +3,7 @@
 // channel count, ...) from this table. The built-in rules are a TOML file
 // embedded at build time; --rules files and plugins add to the same table.
 #pragma once
+#include "ir/ChannelMap.h"
 #include "ir/Diagnostic.h"
 #include "ir/Symbol.h"
 
@@ -38,6 +39,9 @@ struct OpRule {
   std::optional<unsigned> minOperands, maxOperands, numResults;
   Location definedAt;  // where the rule came from (rule file position)
   std::string origin;  // "builtin", a rule file path, or "plugin <name>"
+  // How the op maps channel indices (the `[channel-map]` table); kept when a
+  // later trait rule for the same kind replaces this one.
+  std::optional<ChannelMap> channelMap;
 
   bool has(Trait t) const { return traits.test(static_cast<size_t>(t)); }
   void set(Trait t) { traits.set(static_cast<size_t>(t)); }
@@ -48,6 +52,9 @@ public:
   // Adds a rule, replacing any earlier rule for the same kind (later rule
   // files override the built-ins). Throws on contradictory traits.
   void add(OpRule rule);
+  // Sets the channel map of `kind`, creating a rule without traits when none
+  // exists (an op with a map is a known op: the trait walks pass it).
+  void setChannelMap(Symbol kind, ChannelMap map);
   const OpRule *lookup(Symbol kind) const {
     auto it = index_.find(kind.id());
     return it == index_.end() ? nullptr : &rules_[it->second];

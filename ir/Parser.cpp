@@ -3,6 +3,7 @@
 #include "ir/Lexer.h"
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringRef.h>
 
 #include <cerrno>
 #include <charconv>
@@ -61,6 +62,15 @@ private:
   void parseOp();
   Location locOf(const Token &t) const { return lex_.locOf(t); }
 
+  // Models repeat the same type and attribute text thousands of times. The
+  // exact text of a tensor type or an attribute block, as it stands in the
+  // buffer, maps to the uniqued result, so a repeat costs one hash of its
+  // bytes instead of tokenising it again.
+  const Type *cachedTensorType(const Token &ident);
+  const AttributeList *cachedAttributes();
+  llvm::DenseMap<llvm::StringRef, const Type *> typeCache_;
+  llvm::DenseMap<llvm::StringRef, const AttributeList *> attrCache_;
+
   Lexer lex_;
   Symbol file_;
   Token cur_;
@@ -86,11 +96,42 @@ int64_t Parser::parseInt(const Token &t) {
   return v;
 }
 
+// The span of a tensor type starting at `ident` ("f32[1,64,56,56]"), or empty
+// when the text is not a plain one-line tensor type.
+static llvm::StringRef tensorTypeSpan(std::string_view buf, const Token &ident) {
+  size_t start = ident.text.data() - buf.data();
+  size_t i = start + ident.text.size();
+  if (i >= buf.size() || buf[i] != '[')
+    return {};
+  for (++i; i < buf.size(); ++i) {
+    char c = buf[i];
+    if (c == ']')
+      return llvm::StringRef(buf.data() + start, i + 1 - start);
+    if (!((c >= '0' && c <= '9') || c == ',' || c == '?'))
+      return {}; // spaces, comments, signs: leave it to the tokenizer
+  }
+  return {};
+}
+
+const Type *Parser::cachedTensorType(const Token &ident) {
+  llvm::StringRef span = tensorTypeSpan(lex_.buffer(), ident);
+  if (span.empty())
+    return nullptr;
+  auto it = typeCache_.find(span);
+  if (it == typeCache_.end())
+    return nullptr;
+  lex_.jumpTo(span.data() + span.size() - lex_.buffer().data());
+  cur_ = lex_.next();
+  return it->second;
+}
+
 const Type *Parser::parseType(unsigned depth) {
   if (depth > kMaxNesting)
     failHere("type nested too deeply");
   if (!at(Tok::Ident))
     failHere("expected a type, found " + describe(cur_));
+  if (const Type *hit = cachedTensorType(cur_))
+    return hit;
   Token t = take();
   std::string_view w = t.text;
   if (at(Tok::LBracket)) {
@@ -117,7 +158,11 @@ const Type *Parser::parseType(unsigned depth) {
       }
     }
     expect(Tok::RBracket, "']'");
-    return Type::tensor(*dtype, shape);
+    const Type *type = Type::tensor(*dtype, shape);
+    llvm::StringRef span = tensorTypeSpan(lex_.buffer(), t);
+    if (!span.empty())
+      typeCache_.try_emplace(span, type);
+    return type;
   }
   if (w == "int") return Type::scalar(TypeKind::Int);
   if (w == "float") return Type::scalar(TypeKind::Float);
@@ -275,6 +320,10 @@ void Parser::parseOp() {
   for (unsigned i = 0; i < results.size(); ++i)
     defineValue(op->result(i), resultToks[i]);
   if (at(Tok::LBrace)) {
+    if (const AttributeList *hit = cachedAttributes()) {
+      op->setInternedAttrs(hit);
+    } else {
+    size_t blockStart = cur_.text.data() - lex_.buffer().data();
     take();
     std::vector<NamedAttribute> attrs;
     if (!at(Tok::RBrace)) {
@@ -291,8 +340,14 @@ void Parser::parseOp() {
         take();
       }
     }
-    expect(Tok::RBrace, "'}' or ','");
+    Token close = expect(Tok::RBrace, "'}' or ','");
     op->setAttrs(std::move(attrs));
+    size_t end = close.text.data() - lex_.buffer().data() + 1;
+    llvm::StringRef block(lex_.buffer().data() + blockStart, end - blockStart);
+    if (block.find('\n') == llvm::StringRef::npos && block.find('#') == llvm::StringRef::npos &&
+        block.find('/') == llvm::StringRef::npos)
+      attrCache_.try_emplace(block, &op->attrs());
+    }
   }
   if (atIdent("module")) {
     take();
@@ -323,6 +378,43 @@ void Parser::parseOp() {
       lex_.fail(line, "location out of range");
     op->setLoc({Symbol::get(file), static_cast<uint32_t>(l), static_cast<uint32_t>(c)}, true);
   }
+}
+
+// The span from '{' to its '}' when the block sits on one line with no
+// comment inside (strings may hold braces: skip them); else empty.
+static llvm::StringRef attributeBlockSpan(std::string_view buf, size_t start) {
+  bool inString = false;
+  for (size_t i = start + 1; i < buf.size(); ++i) {
+    char c = buf[i];
+    if (c == '\n')
+      return {};
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '#' || c == '/') {
+      return {};
+    } else if (c == '}') {
+      return llvm::StringRef(buf.data() + start, i + 1 - start);
+    }
+  }
+  return {};
+}
+
+const AttributeList *Parser::cachedAttributes() {
+  size_t start = cur_.text.data() - lex_.buffer().data();
+  llvm::StringRef span = attributeBlockSpan(lex_.buffer(), start);
+  if (span.empty())
+    return nullptr;
+  auto it = attrCache_.find(span);
+  if (it == attrCache_.end())
+    return nullptr;
+  lex_.jumpTo(start + span.size());
+  cur_ = lex_.next();
+  return it->second;
 }
 
 std::unique_ptr<Graph> Parser::parse() {

@@ -1,5 +1,7 @@
 #include "ir/Printer.h"
 
+#include <llvm/ADT/DenseMap.h>
+
 #include <sstream>
 
 namespace pd {
@@ -23,7 +25,24 @@ static std::string nameRef(char sigil, std::string_view name) {
 
 std::string valueRef(const Value *v) { return nameRef('%', v->name().str()); }
 
-static void printOpTo(const Op &op, std::string &s) {
+// Attribute lists are interned and shared by many ops: print each once.
+using AttrTextCache = llvm::DenseMap<const AttributeList *, std::string>;
+
+static void appendAttributes(const AttributeList &attrs, std::string &s) {
+  s += " {";
+  bool first = true;
+  for (const NamedAttribute &a : attrs) {
+    if (!first)
+      s += ", ";
+    first = false;
+    s += a.name.str();
+    s += " = ";
+    s += a.value.str();
+  }
+  s += '}';
+}
+
+static void printOpTo(const Op &op, std::string &s, AttrTextCache *cache) {
   for (unsigned i = 0; i < op.numResults(); ++i) {
     if (i)
       s += ", ";
@@ -42,17 +61,14 @@ static void printOpTo(const Op &op, std::string &s) {
   }
   s += ')';
   if (!op.attrs().empty()) {
-    s += " {";
-    bool first = true;
-    for (const NamedAttribute &a : op.attrs()) {
-      if (!first)
-        s += ", ";
-      first = false;
-      s += a.name.str();
-      s += " = ";
-      s += a.value.str();
+    if (cache) {
+      auto [it, inserted] = cache->try_emplace(&op.attrs());
+      if (inserted)
+        appendAttributes(op.attrs(), it->second);
+      s += it->second;
+    } else {
+      appendAttributes(op.attrs(), s);
     }
-    s += '}';
   }
   if (op.isModuleCall()) {
     s += " module ";
@@ -72,7 +88,7 @@ static void printOpTo(const Op &op, std::string &s) {
 
 std::string printOp(const Op &op) {
   std::string s;
-  printOpTo(op, s);
+  printOpTo(op, s, nullptr);
   return s;
 }
 
@@ -90,13 +106,18 @@ void printGraph(const Graph &g, std::ostream &os) {
     s += g.inputs()[i]->type()->str();
   }
   s += ") {\n";
-  os << s;
+  AttrTextCache cache;
+  // Flush in large chunks: one ostream call per op costs more than the text.
   for (const Op &op : g.ops()) {
-    s.assign("  ");
-    printOpTo(op, s);
+    s += "  ";
+    printOpTo(op, s, &cache);
     s += '\n';
-    os << s;
+    if (s.size() > (1 << 16)) {
+      os << s;
+      s.clear();
+    }
   }
+  os << s;
   s.assign("  return");
   for (size_t i = 0; i < g.outputs().size(); ++i) {
     s += i ? ", " : " ";

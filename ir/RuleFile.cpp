@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 extern const char kBuiltinRulesToml[];
+extern const char kBuiltinChannelMapsToml[];
 
 namespace pd {
 namespace {
@@ -22,12 +23,18 @@ public:
         bool isModule = key == "module";
         for (const auto &[name, rule] : *group)
           readRule(isModule, name, rule);
+      } else if (key == "channel-map") {
+        const toml::table *maps = node.as_table();
+        if (!maps)
+          fail(node, "'channel-map' must be a table of op kind = { kind = ..., ... }");
+        for (const auto &[name, map] : *maps)
+          readChannelMap(name, map);
       } else if (key == "schema") {
         if (!node.is_integer() || node.as_integer()->get() != 1)
           fail(node, "unsupported rule schema (this prunedep reads schema = 1)");
       } else {
         fail(node, "unknown top-level key '" + std::string(key.str()) +
-                       "' (expected 'op', 'module' or 'schema')");
+                       "' (expected 'op', 'module', 'channel-map' or 'schema')");
       }
     }
   }
@@ -111,6 +118,60 @@ private:
     reg_.add(std::move(r));
   }
 
+  // One `"aten::cat" = { kind = "concat", dim = "dim" }` entry. A key's value
+  // is an attribute name (string) or a literal (integer or boolean).
+  void readChannelMap(const toml::key &name, const toml::node &node) {
+    const toml::table *t = node.as_table();
+    if (!t)
+      fail(node, "channel map of '" + std::string(name.str()) +
+                     "' must be a table such as { kind = \"elementwise\" }");
+    if (name.str().empty())
+      throw Error(locOf(name), "channel map with an empty op kind");
+    ChannelMap m;
+    m.definedAt = locOf(name);
+    m.origin = std::string(file_.str());
+    const toml::node *kindNode = t->get("kind");
+    if (!kindNode)
+      fail(node, "channel map of '" + std::string(name.str()) + "' has no 'kind'");
+    if (!kindNode->is_string())
+      fail(*kindNode, "'kind' must be a string");
+    std::optional<ChannelMapKind> kind = parseChannelMapKind(kindNode->as_string()->get());
+    if (!kind) {
+      std::string known;
+      for (size_t i = 0; i < static_cast<size_t>(ChannelMapKind::Count); ++i)
+        known += (i ? ", " : "") + std::string(channelMapKindName(static_cast<ChannelMapKind>(i)));
+      fail(*kindNode, "unknown channel map kind '" + kindNode->as_string()->get() +
+                          "' (known: " + known + ")");
+    }
+    m.kind = *kind;
+    for (const auto &[key, value] : *t) {
+      if (key.str() == "kind")
+        continue;
+      std::optional<ChannelMapKey> k = parseChannelMapKey(key.str());
+      if (!k || !channelMapTakes(m.kind, *k))
+        throw Error(locOf(key), "channel map kind '" + std::string(channelMapKindName(m.kind)) +
+                                    "' takes no key '" + std::string(key.str()) +
+                                    "' (it takes: " + channelMapKeyList(m.kind) + ")");
+      ChannelMapArg &arg = m.arg(*k);
+      if (value.is_string() && !value.as_string()->get().empty())
+        arg.attr = Symbol::get(value.as_string()->get());
+      else if (value.is_integer())
+        arg.literal = value.as_integer()->get();
+      else if (value.is_boolean())
+        arg.literal = value.as_boolean()->get() ? 1 : 0;
+      else
+        fail(value, "'" + std::string(key.str()) +
+                        "' must be an attribute name (a non-empty string) or an integer or boolean");
+    }
+    for (size_t i = 0; i < static_cast<size_t>(ChannelMapKey::Count); ++i) {
+      auto k = static_cast<ChannelMapKey>(i);
+      if (channelMapNeeds(m.kind, k) && !m.has(k))
+        fail(node, "channel map kind '" + std::string(channelMapKindName(m.kind)) +
+                       "' needs key '" + std::string(channelMapKeyName(k)) + "'");
+    }
+    reg_.setChannelMap(Symbol::get(name.str()), std::move(m));
+  }
+
   OpRegistry &reg_;
   Symbol file_;
 };
@@ -135,6 +196,9 @@ void loadRuleFile(OpRegistry &registry, const std::string &path) {
 
 void loadBuiltinRules(OpRegistry &registry) {
   loadRules(registry, kBuiltinRulesToml, "<builtin-rules.toml>");
+  // The channel maps merge into the rules above (and create rules for ops
+  // that only have a map), so they load second.
+  loadRules(registry, kBuiltinChannelMapsToml, "<builtin-channel-maps.toml>");
 }
 
 } // namespace pd

@@ -12,6 +12,10 @@
 //   in_channels = "in_channels"
 //   groups = "groups"
 //
+//   [channel-map]               # how ops map channel indices (ir/ChannelMap.h)
+//   "aten::cat" = { kind = "concat", dim = "dim" }
+//   "nn.Conv2d" = { kind = "conv", groups = "groups" }
+//
 // Errors (TOML syntax, unknown key or trait, wrong value type, contradictory
 // traits) throw pd::Error with file:line:col.
 #pragma once
@@ -24,7 +28,8 @@ namespace pd {
 
 void loadRules(OpRegistry &registry, std::string_view tomlText, const std::string &fileName);
 void loadRuleFile(OpRegistry &registry, const std::string &path);
-// The built-in rules (ir/builtin-rules.toml, embedded by the build).
+// The built-in rules (ir/builtin-rules.toml, then ir/builtin-channel-maps.toml,
+// both embedded by the build).
 void loadBuiltinRules(OpRegistry &registry);
 
 } // namespace pd

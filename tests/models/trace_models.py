@@ -9,7 +9,8 @@ and OUTDIR/NAME.json, the facts the end-to-end tests compare prunedep with:
     {"name": ..., "mode": "trace" | "script",
      "input_shapes": ["1x3x224x224", "1x16:int64"],   # the --input-shape flags
      "outputs": [[1, 1000], ...],                     # every output, flattened
-     "modules": ["conv1", "layer1.0.bn1", ...]}       # layers actually called
+     "modules": ["conv1", "layer1.0.bn1", ...],       # layers actually called
+     "ir_contains": [...]}                            # lines the IR must hold
 
 `modules` lists, sorted, every module whose class is one of LAYER_TYPES and
 that runs during the forward pass (forward hooks, so an unused layer or one
@@ -262,7 +263,7 @@ class ScriptedBranches(nn.Module):
         super().__init__()
         self.conv = nn.Conv2d(3, 8, 3, padding=1)
         self.bn = nn.BatchNorm2d(8)
-        self.fc = nn.Linear(8, 4)
+        self.fc = nn.Linear(16, 4)
         self.use_bn = True
 
     def forward(self, x):
@@ -275,6 +276,9 @@ class ScriptedBranches(nn.Module):
             y = F.relu(y)
         else:
             y = torch.sigmoid(y)
+        features = [y]
+        features.append(torch.sigmoid(y))  # a list built by mutation (as DenseNet)
+        y = torch.cat(features, 1)
         pooled = y.mean([2, 3])
         return self.fc(pooled), pooled
 
@@ -335,6 +339,37 @@ MODELS = {
     "scripted_loop": (ScriptedLoop, [(1, 3, 8, 8)], "script"),
 }
 
+# Lines (without the trailing loc) the lowered IR of a hand-written model
+# must contain: the structure the frontend must get right beyond the layer
+# list and shapes (which tensors meet where, and the constant arguments).
+IR_CONTAINS = {
+    "residual_add": ['%add: f32[1,16,32,32] = aten::add(%relu, %bn2) {alpha = 1} scope "" : ResidualAdd'],
+    "se_block": ['%mul: f32[1,32,32,32] = aten::mul(%relu, %sigmoid) scope "" : SEBlock'],
+    "cat_axes": ['= aten::cat(%a, %b) {dim = 1}', '= aten::cat(%a_1, %b_1) {dim = -3}',
+                 '= aten::cat(%c, %d) {dim = 2}', '= aten::cat(%e, %f) {dim = -1}'],
+    "chunk_split": ['%chunk: f32[1,16,16,16], %chunk_1: f32[1,16,16,16] = aten::chunk(%conv) '
+                    '{chunks = 2, dim = 1}',
+                    '= aten::split_with_sizes(%conv) {split_sizes = [24, 8], dim = 1}',
+                    '= nn.Conv2d(%chunk_1) {in_channels = 16'],
+    "view_linear": ['%view: f32[2,128] = aten::view(%pool) {size = [2, -1]}',
+                    '%flatten: f32[2,128] = aten::flatten(%pool) {start_dim = 1, end_dim = -1}'],
+    "permute_linear": ['%permute: f32[1,16,12,16] = aten::permute(%conv) {dims = [0, 2, 3, 1]}'],
+    "depthwise_grouped": ['%depthwise: f32[1,32,16,16] = nn.Conv2d(%conv) {in_channels = 32, '
+                          'out_channels = 32, kernel_size = [3, 3], stride = [1, 1], padding = [1, 1], '
+                          'dilation = [1, 1], groups = 32, bias = true} module "depthwise"'],
+    "convtranspose_groupnorm": [
+        '= nn.ConvTranspose2d(%relu) {in_channels = 32, out_channels = 16, kernel_size = [3, 3], '
+        'stride = [2, 2], padding = [1, 1], dilation = [1, 1], groups = 1, bias = true, '
+        'output_padding = [1, 1]} module "up"',
+        '= nn.GroupNorm(%conv) {num_groups = 4, num_channels = 32, eps = 1e-05, affine = true}'],
+    "embedding": ['%embed: f32[1,16,64] = nn.Embedding(%input) {num_embeddings = 1000, '
+                  'embedding_dim = 64, padding_idx = 0} module "embed"'],
+    "self_attention": ['%matmul: f32[2,4,12,12] = aten::matmul(%permute, %transpose)',
+                       '%softmax: f32[2,4,12,12] = aten::softmax(%add) {dim = -1, dtype = none}'],
+    "scripted_branches": ['%relu: f32[1,8,16,16] = aten::relu(%bn)',
+                          '%cat: f32[1,16,16,16] = aten::cat(%relu, %sigmoid) {dim = 1}'],
+}
+
 DTYPE_FLAG = {torch.float32: "", torch.int64: ":int64"}
 
 
@@ -384,7 +419,11 @@ def build(name, outdir):
     model = builder().eval()
     inputs, flags = example_inputs(specs)
     modules, out = called_layers(model, inputs)
-    with torch.no_grad(), warnings.catch_warnings():
+    # Traced with autograd on, as NNI traces: in eval mode under no_grad,
+    # nn.MultiheadAttention takes its fused fast path and the trace shows one
+    # aten::_native_multi_head_attention instead of its projections, matmuls
+    # and softmax.
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # TracerWarnings about size-dependent code
         if mode == "trace":
             # strict=False lets a model return a dict (traced as prim::DictConstruct).
@@ -394,7 +433,8 @@ def build(name, outdir):
     pt = os.path.join(outdir, name + ".pt")
     ts.save(pt)
     facts = {"name": name, "mode": mode, "input_shapes": flags,
-             "outputs": flatten_outputs(out), "modules": modules}
+             "outputs": flatten_outputs(out), "modules": modules,
+             "ir_contains": IR_CONTAINS.get(name, [])}
     with open(os.path.join(outdir, name + ".json"), "w") as f:
         json.dump(facts, f, indent=1)
         f.write("\n")

@@ -1,0 +1,28 @@
+// The hyper-parameters of a leaf module call, as attributes named like
+// PyTorch's own module attributes (in_channels, kernel_size, eps, ...).
+//
+// A traced module keeps its parameters but not its Python attributes, so
+// they are derived: channel and feature counts from the weight's shape, the
+// rest from the constant arguments of the aten call inside the module's
+// forward (aten::_convolution's stride, aten::batch_norm's eps, ...). A
+// scripted module keeps its attributes, and those win.
+#pragma once
+#include "ir/Attribute.h"
+
+#include <torch/csrc/jit/api/module.h>
+
+#include <string>
+#include <vector>
+
+namespace pd::ts {
+
+// `type` is the short class name (Conv2d), `method` the forward method called
+// (forward, forward1, ...), `inputShape` the shape of the first tensor
+// operand (for counts no parameter tells, e.g. InstanceNorm2d without affine).
+// Types without a dedicated rule get the constant arguments of their single
+// aten op (MaxPool2d: kernel_size, stride, ...) or their plain attributes.
+std::vector<NamedAttribute> leafAttributes(const torch::jit::Module &module, const std::string &type,
+                                           const std::string &method,
+                                           const std::vector<int64_t> *inputShape);
+
+} // namespace pd::ts

@@ -1,0 +1,201 @@
+#include "frontends/torchscript/ModuleInliner.h"
+
+#include "frontends/torchscript/NameTable.h"
+
+#include <torch/csrc/jit/api/function_impl.h>
+
+#include <cctype>
+
+namespace pd::ts {
+
+using torch::jit::Block;
+using torch::jit::Node;
+using torch::jit::Value;
+namespace prim = c10::prim;
+namespace attr = c10::attr;
+
+std::string shortTypeName(const c10::ClassTypePtr &cls) {
+  if (!cls || !cls->name())
+    return "Module";
+  return cls->name()->name();
+}
+
+Location sourceLocation(const Node *n) {
+  torch::jit::SourceRange r = n->sourceRange();
+  // A loaded archive's ranges point into the serialized code; its debug
+  // records map them back to the Python source the model was written in.
+  if (auto original = r.findSourceRangeThatGenerated())
+    r = *original;
+  auto flc = r.file_line_col();
+  if (!flc || std::get<0>(*flc).empty())
+    return {};
+  // TorchScript counts columns from 0; we print them from 1 like compilers.
+  return {Symbol::get(std::get<0>(*flc)), static_cast<uint32_t>(std::get<1>(*flc)),
+          static_cast<uint32_t>(std::get<2>(*flc) + 1)};
+}
+
+// forward, or forward1, forward2, ...: torch.jit.trace names the second call
+// of a module `forward1` when it records a different graph for it.
+static bool isForwardName(const std::string &name) {
+  if (name.compare(0, 7, "forward") != 0)
+    return false;
+  for (size_t i = 7; i < name.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(name[i])))
+      return false;
+  return true;
+}
+
+bool InlinedForward::isLeafCall(const Node *n) const {
+  if (n->kind() != prim::CallMethod)
+    return false;
+  auto cls = n->input(0)->type()->cast<c10::ClassType>();
+  return cls && cls->is_module() && isForwardName(n->s(attr::name)) &&
+         registry_->isLeafModule(shortTypeName(cls));
+}
+
+const ModuleScope &InlinedForward::scopeOf(const Node *n) const {
+  auto it = nodeScope_.find(n);
+  return scopes_[it == nodeScope_.end() ? 0 : it->second];
+}
+
+std::string InlinedForward::describeScope(const Node *n) const {
+  const ModuleScope &s = scopeOf(n);
+  if (s.path.empty())
+    return "the top-level module (" + s.type + ")";
+  return "module '" + s.path + "' (" + s.type + ")";
+}
+
+std::optional<std::string> InlinedForward::modulePath(const Value *v) const {
+  if (v == graph->inputs()[0])
+    return std::string();
+  const Node *def = v->node();
+  if (def->kind() != prim::GetAttr)
+    return std::nullopt;
+  auto parent = modulePath(def->input());
+  if (!parent)
+    return std::nullopt;
+  return joinPath(*parent, def->s(attr::name));
+}
+
+torch::jit::Module InlinedForward::moduleAt(const std::string &path) const {
+  torch::jit::Module m = root;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t dot = path.find('.', start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    m = torch::jit::Module(m.attr(part).toObject());
+    if (dot == std::string::npos)
+      break;
+    start = dot + 1;
+  }
+  return m;
+}
+
+void InlinedForward::assignScope(Node *n, size_t scope) {
+  nodeScope_[n] = scope;
+  for (Block *b : n->blocks())
+    for (Node *inner : b->nodes())
+      assignScope(inner, scope);
+}
+
+// One pass over the block, inlining as it goes: the nodes a call expands to
+// are visited next, so calls nested in them are inlined in turn, each with
+// the scope of the module it belongs to.
+void InlinedForward::inlineBlock(Block *b, size_t scope) {
+  for (Node *n = b->nodes().front(); n != b->return_node();) {
+    auto known = nodeScope_.find(n);
+    size_t s = known == nodeScope_.end() ? scope : known->second;
+    nodeScope_[n] = s;
+    bool isMethodCall = n->kind() == prim::CallMethod && !isLeafCall(n);
+    bool isFunctionCall = n->kind() == prim::CallFunction;
+    if (!isMethodCall && !isFunctionCall) {
+      for (Block *sub : n->blocks())
+        inlineBlock(sub, s);
+      n = n->next();
+      continue;
+    }
+    torch::jit::Function *fn = nullptr;
+    size_t calleeScope = s;
+    if (isMethodCall) {
+      auto cls = n->input(0)->type()->cast<c10::ClassType>();
+      if (!cls)
+        throw Error("cannot inline the call of method '" + n->s(attr::name) + "' in " +
+                    describeScope(n) + ": it is called on an interface, not a module");
+      fn = &cls->getMethod(n->s(attr::name));
+      if (cls->is_module()) {
+        auto path = modulePath(n->input(0));
+        if (!path)
+          throw Error("cannot tell which submodule the call of '" + n->s(attr::name) + "' in " +
+                      describeScope(n) + " is made on");
+        scopes_.push_back({*path, shortTypeName(cls)});
+        calleeScope = scopes_.size() - 1;
+      }
+    } else {
+      // The callee is a constant input 0 of FunctionType (as torch's Inline).
+      auto fnType = n->input(0)->type()->cast<c10::FunctionType>();
+      if (!fnType)
+        throw Error("cannot inline a call of a function value in " + describeScope(n));
+      fn = fnType->function();
+      n->removeInput(0);
+    }
+    auto *graphFn = torch::jit::tryToGraphFunction(*fn);
+    if (!graphFn)
+      throw Error("cannot inline '" + fn->qualname().qualifiedName() + "' called in " +
+                  describeScope(n) + ": it is not TorchScript (a builtin or native function)");
+    Node *before = n->prev();
+    Node *after = n->next();
+    // The callee's own graph, not its optimized_graph(): the latter is
+    // already fully inlined, leaf calls included.
+    torch::jit::inlineCallTo(n, graphFn, graphFn->graph().get());
+    for (Node *m = before->next(); m != after; m = m->next())
+      assignScope(m, calleeScope);
+    n = before->next();
+  }
+}
+
+InlinedForward inlineForward(const torch::jit::Module &module, const OpRegistry &registry) {
+  InlinedForward f;
+  f.root = module;
+  f.registry_ = &registry;
+  auto method = module.find_method("forward");
+  if (!method)
+    throw Error("the TorchScript module has no forward method");
+  f.graph = method->graph()->copy();
+  f.scopes_.push_back({"", shortTypeName(module.type())});
+  f.inlineBlock(f.graph->block(), 0);
+  return f;
+}
+
+size_t foldDecidedBranches(InlinedForward &fwd,
+                           const std::function<std::optional<bool>(const Value *)> &known) {
+  size_t folded = 0;
+  Block *top = fwd.graph->block();
+  for (Node *n = top->nodes().front(); n != top->return_node();) {
+    Node *next = n->next();
+    if (n->kind() == prim::If) {
+      if (std::optional<bool> cond = known(n->input(0))) {
+        Block *taken = n->blocks()[*cond ? 0 : 1];
+        Node *first = nullptr;
+        for (Node *m = taken->nodes().front(); m != taken->return_node();) {
+          Node *mNext = m->next();
+          m->moveBefore(n);
+          if (!first)
+            first = m;
+          m = mNext;
+        }
+        for (size_t i = 0; i < n->outputs().size(); ++i)
+          n->outputs()[i]->replaceAllUsesWith(taken->outputs()[i]);
+        n->destroy();
+        ++folded;
+        // Visit the moved nodes: an If among them may have a constant
+        // condition and fold right away.
+        if (first)
+          next = first;
+      }
+    }
+    n = next;
+  }
+  return folded;
+}
+
+} // namespace pd::ts

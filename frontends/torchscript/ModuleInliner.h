@@ -1,0 +1,81 @@
+// Inlining a TorchScript module's forward down to aten ops, except the calls
+// of leaf modules.
+//
+// torch's own Inline() flattens everything, after which a Conv2d is just an
+// aten::_convolution among others. We inline call by call instead: a call of a
+// module whose type the op table marks as a leaf (`registry.isLeafModule`) is
+// kept as one prim::CallMethod node, so it becomes one module op; every other
+// call (non-leaf modules, free functions) is inlined, and each inlined node
+// remembers the module it came from (its scope: path `layer1.0`, type
+// `BasicBlock`). After inlining, every module value is a prim::GetAttr chain
+// from the graph's `self`, which spells its path.
+#pragma once
+#include "ir/Diagnostic.h"
+#include "ir/OpRegistry.h"
+
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pd::ts {
+
+struct ModuleScope {
+  std::string path; // "" for the root module
+  std::string type; // short class name: "BasicBlock"
+};
+
+class InlinedForward {
+public:
+  torch::jit::Module root;
+  std::shared_ptr<torch::jit::Graph> graph;
+
+  // The module a node was inlined from (the root for the forward's own nodes).
+  const ModuleScope &scopeOf(const torch::jit::Node *n) const;
+  // Path of a module-typed value (a GetAttr chain from `self`), or nullopt.
+  std::optional<std::string> modulePath(const torch::jit::Value *v) const;
+  // The module object at `path` ("" is the root).
+  torch::jit::Module moduleAt(const std::string &path) const;
+
+  // Whether `n` is a call of a leaf module's forward (kept as one module op).
+  bool isLeafCall(const torch::jit::Node *n) const;
+
+  // "layer1.0 (BasicBlock)" or "the top-level module (ResNet)": for messages.
+  std::string describeScope(const torch::jit::Node *n) const;
+
+private:
+  friend InlinedForward inlineForward(const torch::jit::Module &, const OpRegistry &);
+  friend size_t foldDecidedBranches(InlinedForward &,
+                                    const std::function<std::optional<bool>(const torch::jit::Value *)> &);
+  void inlineBlock(torch::jit::Block *b, size_t scope);
+  void assignScope(torch::jit::Node *n, size_t scope);
+
+  const OpRegistry *registry_ = nullptr;
+  std::vector<ModuleScope> scopes_; // [0] is the root
+  std::unordered_map<const torch::jit::Node *, size_t> nodeScope_;
+};
+
+// Copies `module`'s forward graph and inlines every non-leaf call. Throws
+// pd::Error (e.g. a call of a method that has no graph).
+InlinedForward inlineForward(const torch::jit::Module &module, const OpRegistry &registry);
+
+// Replaces each top-level prim::If whose condition `known` can tell (a
+// constant, or a value recorded by running the model) by the nodes of the
+// branch taken. Returns how many were replaced; the nodes moved keep their
+// scopes. Run the model again afterwards to record the values they produce.
+size_t foldDecidedBranches(
+    InlinedForward &fwd,
+    const std::function<std::optional<bool>(const torch::jit::Value *)> &known);
+
+// "Conv2d" for __torch__.torch.nn.modules.conv.___torch_mangle_3.Conv2d.
+std::string shortTypeName(const c10::ClassTypePtr &cls);
+
+// file:line:col of the Python source a node came from, when known.
+Location sourceLocation(const torch::jit::Node *n);
+
+} // namespace pd::ts

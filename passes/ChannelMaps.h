@@ -1,0 +1,120 @@
+// The index maps of the channel-groups analysis: one implementation per kind
+// of ir/ChannelMaps.def, chosen by the op's `[channel-map]` entry (never by
+// its name).
+//
+// A map ties positions. The analysis calls it once per op to seed it (layers
+// create their weight slots and tie them to their inputs and results), then
+// once per (operand or result, dim) block that reaches the op: the map ties
+// that block's indices to the indices they become on the op's other operands
+// and results (creating those blocks, which then propagate further), or stops
+// the block when the op cannot remove an index there. Ties are symmetric, so
+// a map must tie the same pairs whichever side a block arrives from.
+#pragma once
+#include "ir/ChannelMap.h"
+#include "passes/ChannelPositions.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pd {
+
+// An operand or result of the op being mapped.
+struct TensorRef {
+  bool isResult = false;
+  unsigned index = 0;
+  bool operator==(const TensorRef &o) const { return isResult == o.isResult && index == o.index; }
+};
+inline TensorRef operandRef(unsigned i) { return {false, i}; }
+inline TensorRef resultRef(unsigned i) { return {true, i}; }
+
+// The block that reached the op: `dim` (non-negative) of `tensor`.
+struct MapSource {
+  TensorRef tensor;
+  int64_t dim;
+  BlockId block;
+};
+
+// Per-op state a map keeps between its calls (the reshape map's choice of
+// which factor of a split dim is pruned).
+struct MapMemo {
+  std::vector<int64_t> values;
+};
+
+class MapContext {
+public:
+  MapContext(ChannelPositions &pos, const LayerIndex &ix, const Op &op, const ChannelMap &map,
+             MapMemo &memo)
+      : pos_(pos), ix_(ix), op_(op), map_(map), memo_(memo) {}
+
+  const Op &op() const { return op_; }
+  // The op-table rule of any op (null when none).
+  const OpRule *rule(const Op &op) const { return ix_.rule(op); }
+  const ChannelMap &map() const { return map_; }
+  MapMemo &memo() { return memo_; }
+
+  const Value *value(TensorRef t) const;
+  // The shape of a tensor operand/result; null when it is not a tensor.
+  const std::vector<int64_t> *shape(TensorRef t) const;
+  int64_t rank(TensorRef t) const { return shape(t) ? static_cast<int64_t>(shape(t)->size()) : -1; }
+  // All tensor operands / results.
+  std::vector<TensorRef> tensorOperands() const;
+  std::vector<TensorRef> tensorResults() const;
+
+  // The block of `t`'s dim `dim` (negative counts from the back), created on
+  // first use; nullopt when there is none (not a tensor, size unknown).
+  std::optional<BlockId> at(TensorRef t, int64_t dim);
+  // The weight slot of the op's layer; nullopt when the op is no layer.
+  std::optional<BlockId> slot(SlotRole role, int64_t weightDim, int64_t size);
+  int64_t size(BlockId b) const { return pos_.block(b).size; }
+
+  void tie(BlockId a, int64_t i, BlockId b, int64_t j) { pos_.unite(a, i, b, j); }
+  // Index i of `a` with index i of `b`; blocks of different sizes stop both.
+  void tieSame(BlockId a, BlockId b);
+  // Ties (t, dim) index by index to the source when both exist and have the
+  // same size; a size-1 dim facing a bigger one is a broadcast and ties
+  // nothing.
+  void tieTo(const MapSource &src, TensorRef t, int64_t dim);
+
+  // The source's indices (all, or one) cannot be removed at this op.
+  void stop(BlockId b, const std::string &why);
+  void stopIndex(BlockId b, int64_t i, const std::string &why);
+  // The op's name in messages: `%name (aten::kind)`.
+  std::string describe() const;
+
+private:
+  ChannelPositions &pos_;
+  const LayerIndex &ix_;
+  const Op &op_;
+  const ChannelMap &map_;
+  MapMemo &memo_;
+};
+
+// `dim` made non-negative against `rank`; nullopt when out of range.
+std::optional<int64_t> normalizeDim(int64_t dim, int64_t rank);
+
+// One map kind: `seed` runs once per op (may be null), `propagate` once per
+// block reaching it.
+struct MapImpl {
+  void (*seed)(MapContext &ctx);
+  void (*propagate)(MapContext &ctx, const MapSource &src);
+};
+const MapImpl &mapImpl(ChannelMapKind kind);
+
+// The kinds, by file: ChannelMapsShape.cpp, ChannelMapsReshape.cpp,
+// ChannelMapsLayers.cpp.
+#define PD_CHANNEL_MAP(ENUM, NAME, REQUIRED, OPTIONAL, DOC) extern const MapImpl k##ENUM##Map;
+#include "ir/ChannelMaps.def"
+
+// Facts about convolutions the verifier needs too: the channel dim of the
+// input, the channel counts and groups, and whether pruning drops whole
+// groups (a group with one input or one output channel cannot shrink).
+struct ConvFacts {
+  int64_t channelDim = 1;
+  int64_t in = 0, out = 0, groups = 1;
+  bool transposed = false;
+  bool dropsGroups() const { return groups > 1 && (in / groups == 1 || out / groups == 1); }
+};
+std::optional<ConvFacts> convFacts(const Op &op, const ChannelMap &map);
+
+} // namespace pd

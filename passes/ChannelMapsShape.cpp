@@ -1,0 +1,420 @@
+// Index maps of ops that move, combine or cut tensors without weights:
+// elementwise, window, reduce, concat, chunk/split, unbind, select, slice,
+// permute, transpose, expand, pixel (un)shuffle, matmul, create, parameter.
+#include "passes/ChannelMaps.h"
+
+#include "ir/Attribute.h"
+#include "ir/Graph.h"
+
+#include <algorithm>
+
+namespace pd {
+namespace {
+
+using Key = ChannelMapKey;
+
+// Index i of the source with index i of (t, dim) for every `t` in `ts`.
+void tieAll(MapContext &c, const MapSource &s, const std::vector<TensorRef> &ts, int64_t dim) {
+  for (TensorRef t : ts)
+    c.tieTo(s, t, dim);
+}
+
+std::vector<TensorRef> operandsAndResults(const MapContext &c) {
+  std::vector<TensorRef> all = c.tensorOperands();
+  for (TensorRef r : c.tensorResults())
+    all.push_back(r);
+  return all;
+}
+
+// ---------------------------------------------------------------- elementwise
+// Broadcasting aligns dims from the back: the source's k-th dim from the end
+// is every other tensor's k-th dim from the end.
+void elementwise(MapContext &c, const MapSource &s) {
+  int64_t fromBack = c.rank(s.tensor) - s.dim;
+  for (TensorRef t : operandsAndResults(c)) {
+    int64_t d = c.rank(t) - fromBack;
+    if (d >= 0)
+      c.tieTo(s, t, d);
+  }
+}
+
+// ---------------------------------------------------------------- window
+// The number of trailing dims a pooling / resize / pad op resizes.
+std::optional<int64_t> windowDims(MapContext &c, int64_t rank) {
+  const ChannelMapArg &a = c.map().arg(Key::Window);
+  if (a.literal)
+    return *a.literal >= 0 ? *a.literal : rank + *a.literal;
+  std::optional<std::vector<int64_t>> list = c.map().intsArg(c.op(), Key::Window);
+  if (!list)
+    return std::nullopt;
+  int64_t per = c.map().arg(Key::Per).literal.value_or(1);
+  if (per <= 0 || static_cast<int64_t>(list->size()) % per)
+    return std::nullopt;
+  return static_cast<int64_t>(list->size()) / per;
+}
+
+void window(MapContext &c, const MapSource &s) {
+  int64_t rank = c.rank(s.tensor);
+  std::optional<int64_t> n = windowDims(c, rank);
+  if (!n || *n < 0 || *n > rank)
+    return c.stop(s.block, "the number of resized dims is not known");
+  if (s.dim >= rank - *n)
+    return c.stop(s.block, "dim " + std::to_string(s.dim) + " is pooled, resized or padded");
+  for (TensorRef t : operandsAndResults(c))
+    if (c.rank(t) == rank)
+      c.tieTo(s, t, s.dim);
+}
+
+// ---------------------------------------------------------------- reduce
+void reduce(MapContext &c, const MapSource &s) {
+  if (c.tensorOperands().size() >= 2) // max(a, b): the pointwise overload
+    return elementwise(c, s);
+  int64_t rank = c.rank(operandRef(0));
+  std::vector<bool> reduced(rank, true);
+  if (std::optional<std::vector<int64_t>> dims = c.map().intsArg(c.op(), Key::Dim)) {
+    reduced.assign(rank, false);
+    for (int64_t d : *dims)
+      if (std::optional<int64_t> n = normalizeDim(d, rank))
+        reduced[*n] = true;
+  }
+  bool keep = c.map().intArg(c.op(), Key::Keepdim).value_or(0) != 0;
+  auto outDim = [&](int64_t d) -> std::optional<int64_t> {
+    if (reduced[d])
+      return std::nullopt;
+    return keep ? d : d - std::count(reduced.begin(), reduced.begin() + d, true);
+  };
+  std::optional<int64_t> in; // the input dim of the source
+  if (!s.tensor.isResult) {
+    in = s.dim;
+  } else {
+    for (int64_t d = 0; d < rank && !in; ++d)
+      if (outDim(d) == s.dim)
+        in = d;
+    if (!in)
+      return; // a kept size-1 dim
+    c.tieTo(s, operandRef(0), *in);
+  }
+  std::optional<int64_t> out = outDim(*in);
+  if (!out)
+    return; // reduced away: removing an index there changes no shape
+  tieAll(c, s, c.tensorResults(), *out);
+}
+
+// ---------------------------------------------------------------- concat
+void concat(MapContext &c, const MapSource &s) {
+  TensorRef out = resultRef(0);
+  int64_t rank = c.rank(out);
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), rank);
+  if (!dim)
+    return c.stop(s.block, "the concat dim is out of range");
+  std::vector<TensorRef> inputs;
+  std::vector<int64_t> offset;
+  int64_t total = 0;
+  for (TensorRef t : c.tensorOperands()) {
+    if (c.rank(t) != rank)
+      continue; // torch.cat skips empty 1-d tensors
+    inputs.push_back(t);
+    offset.push_back(total);
+    total += (*c.shape(t))[*dim];
+  }
+  if (total != (*c.shape(out))[*dim])
+    return c.stop(s.block, "the input sizes do not add up to the result's");
+  if (s.dim != *dim) { // every input and the result share the other dims
+    inputs.push_back(out);
+    return tieAll(c, s, inputs, s.dim);
+  }
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (!s.tensor.isResult && !(inputs[k] == s.tensor))
+      continue;
+    std::optional<BlockId> in = c.at(inputs[k], *dim);
+    std::optional<BlockId> res = c.at(out, *dim);
+    if (!in || !res)
+      continue;
+    for (int64_t i = 0; i < c.size(*in); ++i)
+      c.tie(*in, i, *res, offset[k] + i);
+  }
+}
+
+// ---------------------------------------------------------------- chunk, split
+// Pieces along `dim`. With `equal` (chunk, split by one size) the op cuts
+// equal pieces, so a pruned input must lose the same indices from each:
+// offset r of every piece is one position.
+void pieces(MapContext &c, const MapSource &s, bool equal) {
+  TensorRef in = operandRef(0);
+  int64_t rank = c.rank(in);
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), rank);
+  if (!dim)
+    return c.stop(s.block, "the split dim is out of range");
+  std::vector<TensorRef> parts = c.tensorResults();
+  std::vector<int64_t> offset;
+  int64_t total = 0;
+  bool allEqual = true;
+  for (TensorRef p : parts) {
+    if (c.rank(p) != rank)
+      return c.stop(s.block, "a piece has a different rank");
+    offset.push_back(total);
+    allEqual &= (*c.shape(p))[*dim] == (*c.shape(parts[0]))[*dim];
+    total += (*c.shape(p))[*dim];
+  }
+  if (total != (*c.shape(in))[*dim])
+    return c.stop(s.block, "the pieces do not add up to the input");
+  if (s.dim != *dim) {
+    parts.push_back(in);
+    return tieAll(c, s, parts, s.dim);
+  }
+  if (equal && !allEqual)
+    return c.stop(s.block, "its pieces differ in size, so they cannot stay equal when pruned");
+  std::optional<BlockId> whole = c.at(in, *dim);
+  if (!whole)
+    return;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (s.tensor.isResult && s.tensor.index != parts[k].index)
+      continue;
+    std::optional<BlockId> piece = c.at(parts[k], *dim);
+    if (!piece)
+      continue;
+    for (int64_t r = 0; r < c.size(*piece); ++r) {
+      c.tie(*piece, r, *whole, offset[k] + r);
+      if (equal && k > 0)
+        c.tie(*whole, offset[k] + r, *whole, r);
+    }
+  }
+}
+
+void chunk(MapContext &c, const MapSource &s) { pieces(c, s, true); }
+
+void split(MapContext &c, const MapSource &s) {
+  // aten::split(x, 58) cuts pieces of one size; split(x, [24, 8]) free sizes.
+  const Attribute *sizes = c.map().attrArg(c.op(), Key::Sizes);
+  pieces(c, s, sizes && sizes->isInt());
+}
+
+// ---------------------------------------------------------------- unbind, select
+// The input dim that result dim `e` comes from when `dim` is dropped.
+int64_t undrop(int64_t e, int64_t dim) { return e < dim ? e : e + 1; }
+int64_t drop(int64_t d, int64_t dim) { return d < dim ? d : d - 1; }
+
+void unbind(MapContext &c, const MapSource &s) {
+  TensorRef in = operandRef(0);
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(in));
+  if (!dim)
+    return c.stop(s.block, "the unbind dim is out of range");
+  if (!s.tensor.isResult && s.dim == *dim)
+    return c.stop(s.block, "each index of dim " + std::to_string(*dim) + " is a result of its own");
+  int64_t d = s.tensor.isResult ? undrop(s.dim, *dim) : s.dim;
+  c.tieTo(s, in, d);
+  tieAll(c, s, c.tensorResults(), drop(d, *dim));
+}
+
+void select(MapContext &c, const MapSource &s) {
+  TensorRef in = operandRef(0);
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(in));
+  if (!dim)
+    return c.stop(s.block, "the select dim is out of range");
+  if (!s.tensor.isResult && s.dim == *dim) {
+    std::optional<int64_t> index = c.map().intArg(c.op(), Key::Index);
+    int64_t n = c.size(s.block);
+    if (!index || *index < -n || *index >= n)
+      return c.stop(s.block, "the selected index is not known");
+    // The other indices are not read: removing them changes no result.
+    return c.stopIndex(s.block, *index < 0 ? *index + n : *index, "the selected index");
+  }
+  int64_t d = s.tensor.isResult ? undrop(s.dim, *dim) : s.dim;
+  c.tieTo(s, in, d);
+  tieAll(c, s, c.tensorResults(), drop(d, *dim));
+}
+
+// ---------------------------------------------------------------- slice
+void slice(MapContext &c, const MapSource &s) {
+  TensorRef in = operandRef(0), out = resultRef(0);
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(in));
+  if (!dim || c.rank(out) != c.rank(in))
+    return c.stop(s.block, "the slice dim is out of range");
+  if (s.dim != *dim) {
+    c.tieTo(s, in, s.dim);
+    c.tieTo(s, out, s.dim);
+    return;
+  }
+  int64_t n = (*c.shape(in))[*dim];
+  auto clampIndex = [&](int64_t i) { return std::min(std::max(i < 0 ? i + n : i, int64_t(0)), n); };
+  int64_t start = clampIndex(c.map().intArg(c.op(), Key::Start).value_or(0));
+  int64_t end = n;
+  if (c.map().has(Key::Length)) {
+    std::optional<int64_t> len = c.map().intArg(c.op(), Key::Length);
+    if (!len)
+      return c.stop(s.block, "the narrow length is not known");
+    end = std::min(start + *len, n);
+  } else if (std::optional<int64_t> e = c.map().intArg(c.op(), Key::End)) {
+    end = clampIndex(*e);
+  }
+  int64_t step = c.map().intArg(c.op(), Key::Step).value_or(1);
+  int64_t count = end > start ? (end - start + step - 1) / step : 0;
+  if (step <= 0 || count != (*c.shape(out))[*dim])
+    return c.stop(s.block, "the slice bounds do not match the result's size");
+  if (step != 1 && count > 1)
+    // Removing an index would shift which ones the stride picks.
+    return c.stop(s.block, "a strided slice picks different indices once one is removed");
+  std::optional<BlockId> a = c.at(in, *dim), b = c.at(out, *dim);
+  if (!a || !b)
+    return;
+  for (int64_t j = 0; j < count; ++j)
+    c.tie(*a, start + j, *b, j);
+  // Indices outside the slice are not read: removing them changes no result.
+}
+
+// ---------------------------------------------------------------- permute, transpose, expand
+void permute(MapContext &c, const MapSource &s) {
+  int64_t rank = c.rank(operandRef(0));
+  std::optional<std::vector<int64_t>> dims = c.map().intsArg(c.op(), Key::Dims);
+  if (!dims || static_cast<int64_t>(dims->size()) != rank)
+    return c.stop(s.block, "the permutation is not known");
+  for (int64_t k = 0; k < rank; ++k) {
+    std::optional<int64_t> d = normalizeDim((*dims)[k], rank);
+    if (!d)
+      return c.stop(s.block, "the permutation is out of range");
+    if (s.tensor.isResult ? s.dim == k : s.dim == *d)
+      return s.tensor.isResult ? c.tieTo(s, operandRef(0), *d) : c.tieTo(s, resultRef(0), k);
+  }
+}
+
+void transpose(MapContext &c, const MapSource &s) {
+  int64_t rank = c.rank(operandRef(0));
+  if (rank < 2) // aten::t of a vector
+    return c.tieTo(s, s.tensor.isResult ? operandRef(0) : resultRef(0), s.dim);
+  std::optional<int64_t> d0 = c.map().intArg(c.op(), Key::Dim0), d1 = c.map().intArg(c.op(), Key::Dim1);
+  if (d0)
+    d0 = normalizeDim(*d0, rank);
+  if (d1)
+    d1 = normalizeDim(*d1, rank);
+  if (!d0 || !d1)
+    return c.stop(s.block, "the transposed dims are not known");
+  int64_t other = s.dim == *d0 ? *d1 : s.dim == *d1 ? *d0 : s.dim;
+  c.tieTo(s, s.tensor.isResult ? operandRef(0) : resultRef(0), other);
+}
+
+void expand(MapContext &c, const MapSource &s) {
+  int64_t shift = c.rank(resultRef(0)) - c.rank(operandRef(0));
+  if (s.tensor.isResult) {
+    if (s.dim - shift >= 0)
+      c.tieTo(s, operandRef(0), s.dim - shift); // a grown size-1 dim ties nothing
+  } else {
+    c.tieTo(s, resultRef(0), s.dim + shift);
+  }
+}
+
+// ---------------------------------------------------------------- pixel (un)shuffle
+// [..., C*r*r, H, W] <-> [..., C, H*r, W*r]: `shuffle` is the left-to-right
+// direction. Channel c of the small side is channels c*r*r .. c*r*r+r*r-1 of
+// the big side.
+void pixel(MapContext &c, const MapSource &s, bool shuffle) {
+  int64_t rank = c.rank(s.tensor);
+  std::optional<int64_t> r = c.map().intArg(c.op(), Key::Factor);
+  if (rank < 3 || !r || *r <= 0)
+    return c.stop(s.block, "not a [..., C, H, W] tensor with a known factor");
+  int64_t ch = rank - 3;
+  TensorRef other = s.tensor.isResult ? operandRef(0) : resultRef(0);
+  if (s.dim < ch)
+    return c.tieTo(s, other, s.dim);
+  if (s.dim > ch)
+    return c.stop(s.block, "a spatial dim is rearranged into channels");
+  std::optional<BlockId> o = c.at(other, ch);
+  if (!o)
+    return;
+  bool sourceIsBig = shuffle != s.tensor.isResult;
+  BlockId big = sourceIsBig ? s.block : *o, small = sourceIsBig ? *o : s.block;
+  if (c.size(big) != c.size(small) * *r * *r)
+    return c.stop(s.block, "the channel counts do not match the factor");
+  for (int64_t i = 0; i < c.size(big); ++i)
+    c.tie(big, i, small, i / (*r * *r));
+}
+
+void pixelShuffle(MapContext &c, const MapSource &s) { pixel(c, s, true); }
+void pixelUnshuffle(MapContext &c, const MapSource &s) { pixel(c, s, false); }
+
+// ---------------------------------------------------------------- matmul
+struct DimPair {
+  TensorRef a;
+  int64_t da;
+  TensorRef b;
+  int64_t db;
+};
+
+// The dims a matrix product ties: K of A with K of B, M and N with the
+// result, batch dims with the result's (aligned from the back).
+std::vector<DimPair> matmulPairs(const MapContext &c) {
+  TensorRef A = operandRef(0), B = operandRef(1), Y = resultRef(0);
+  int64_t a = c.rank(A), b = c.rank(B), o = c.rank(Y);
+  std::vector<DimPair> p;
+  if (a < 1 || b < 1)
+    return p;
+  if (a == 1 && b == 1)
+    return {{A, 0, B, 0}};
+  if (a == 1) {
+    p = {{A, 0, B, b - 2}, {B, b - 1, Y, o - 1}};
+    for (int64_t d = 0; d < b - 2; ++d)
+      p.push_back({B, d, Y, d + o - (b - 1)});
+    return p;
+  }
+  if (b == 1) {
+    p = {{B, 0, A, a - 1}, {A, a - 2, Y, o - 1}};
+    for (int64_t d = 0; d < a - 2; ++d)
+      p.push_back({A, d, Y, d + o - (a - 1)});
+    return p;
+  }
+  p = {{A, a - 1, B, b - 2}, {A, a - 2, Y, o - 2}, {B, b - 1, Y, o - 1}};
+  for (int64_t d = 0; d < a - 2; ++d)
+    p.push_back({A, d, Y, d + o - a});
+  for (int64_t d = 0; d < b - 2; ++d)
+    p.push_back({B, d, Y, d + o - b});
+  return p;
+}
+
+void matmul(MapContext &c, const MapSource &s) {
+  if (c.tensorOperands().size() != 2 || !c.shape(resultRef(0)))
+    return c.stop(s.block, "not a product of two tensors");
+  for (const DimPair &p : matmulPairs(c)) {
+    if (p.a == s.tensor && p.da == s.dim)
+      c.tieTo(s, p.b, p.db);
+    else if (p.b == s.tensor && p.db == s.dim)
+      c.tieTo(s, p.a, p.da);
+  }
+}
+
+// A stored weight multiplied in (x @ W): its dims are channels of their own.
+void matmulSeed(MapContext &c) {
+  for (TensorRef t : c.tensorOperands()) {
+    const Op *def = c.value(t)->definingOp();
+    const OpRule *r = def ? c.rule(*def) : nullptr;
+    if (!r || !r->channelMap || r->channelMap->kind != ChannelMapKind::Parameter)
+      continue;
+    int64_t rank = c.rank(t);
+    for (int64_t d = std::max<int64_t>(0, rank - 2); d < rank; ++d)
+      c.at(t, d);
+  }
+}
+
+void nothing(MapContext &, const MapSource &) {}
+
+} // namespace
+
+const MapImpl kElementwiseMap = {nullptr, elementwise};
+const MapImpl kWindowMap = {nullptr, window};
+const MapImpl kReduceMap = {nullptr, reduce};
+const MapImpl kConcatMap = {nullptr, concat};
+const MapImpl kChunkMap = {nullptr, chunk};
+const MapImpl kSplitMap = {nullptr, split};
+const MapImpl kUnbindMap = {nullptr, unbind};
+const MapImpl kSelectMap = {nullptr, select};
+const MapImpl kSliceMap = {nullptr, slice};
+const MapImpl kPermuteMap = {nullptr, permute};
+const MapImpl kTransposeMap = {nullptr, transpose};
+const MapImpl kExpandMap = {nullptr, expand};
+const MapImpl kPixelShuffleMap = {nullptr, pixelShuffle};
+const MapImpl kPixelUnshuffleMap = {nullptr, pixelUnshuffle};
+const MapImpl kMatmulMap = {matmulSeed, matmul};
+// Tensors made from attributes, and tensors stored in the model: nothing
+// flows into them. A stored tensor's positions are members of their group.
+const MapImpl kCreateMap = {nullptr, nothing};
+const MapImpl kParameterMap = {nullptr, nothing};
+
+} // namespace pd

@@ -1,0 +1,96 @@
+// The index space of the channel-groups analysis.
+//
+// A position is one index of one dimension: of a tensor value (`%x`, dim 1,
+// index 5) or of a layer's weight (a slot: conv1's output channels, weight
+// dim 0, index 5). Positions come in blocks, one per (value, dim) or per
+// (layer, role) that some channel group reaches, created on first use, so the
+// space holds only dims that carry channels, never spatial dims. Positions
+// that must be removed together are united in one union-find; a position that
+// cannot be removed at all (the model's input, a windowed dim, ...) carries
+// the reason, and so does every group it ends up in.
+#pragma once
+#include "passes/LayerIndex.h"
+#include "passes/UnionFind.h"
+
+#include <llvm/ADT/DenseMap.h>
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pd {
+
+using BlockId = uint32_t;
+
+// Which side of a layer's weight a slot is: the layer's output channels (also
+// used for the per-channel parameters of norm layers) or its input channels.
+enum class SlotRole : uint8_t { Out, In };
+
+struct PositionBlock {
+  const Value *value = nullptr;          // the tensor; null for a slot
+  int64_t dim = 0;                       // the value's dim, or the slot's weight dim
+  uint32_t layer = LayerIndex::kNoLayer; // a slot's layer
+  SlotRole role = SlotRole::Out;
+  uint32_t base = 0; // first position
+  uint32_t size = 0;
+  bool isSlot() const { return value == nullptr; }
+};
+
+class ChannelPositions {
+public:
+  // The block of dim `dim` (negative counts from the back) of tensor `v`,
+  // created on first request and then queued for propagation. nullopt when
+  // `v` is not a tensor, the dim is out of range or its size unknown or zero.
+  std::optional<BlockId> valueBlock(const Value *v, int64_t dim);
+  // The block of `v`'s dim `dim` if some group reached it.
+  std::optional<BlockId> findValueBlock(const Value *v, int64_t dim) const;
+  // The weight slot of `layer` for `role` along weight dim `weightDim`;
+  // `size` is used when it is created (a second call of the same module finds
+  // the slot its first call made: shared weights prune together).
+  BlockId slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size);
+
+  const PositionBlock &block(BlockId b) const { return blocks_[b]; }
+  uint32_t numBlocks() const { return static_cast<uint32_t>(blocks_.size()); }
+  uint32_t numPositions() const { return uf_.size(); }
+  uint32_t position(BlockId b, int64_t i) const { return blocks_[b].base + static_cast<uint32_t>(i); }
+
+  void unite(BlockId a, int64_t i, BlockId b, int64_t j) { uf_.unite(position(a, i), position(b, j)); }
+  uint32_t find(uint32_t position) { return uf_.find(position); }
+
+  // Records that index `i` of block `b` (every index when nullopt) cannot be
+  // removed, and why.
+  void stop(BlockId b, std::optional<int64_t> i, const std::string &why);
+  struct Stop {
+    BlockId block;
+    std::optional<int64_t> index;
+    uint32_t reason;
+  };
+  const std::vector<Stop> &stops() const { return stops_; }
+  const std::string &reason(uint32_t id) const { return reasons_[id]; }
+  // The number of a reason (added on first use).
+  uint32_t reasonId(const std::string &why);
+
+  // The next value block to propagate, in creation order.
+  std::optional<BlockId> nextNew() {
+    if (queue_.empty())
+      return std::nullopt;
+    BlockId b = queue_.front();
+    queue_.pop_front();
+    return b;
+  }
+
+private:
+  BlockId add(PositionBlock b);
+  std::vector<PositionBlock> blocks_;
+  UnionFind uf_;
+  llvm::DenseMap<uint64_t, BlockId> valueIndex_; // value id * 64 + dim
+  llvm::DenseMap<uint64_t, BlockId> slotIndex_;  // (layer, role, dim)
+  std::deque<BlockId> queue_;
+  std::vector<Stop> stops_;
+  std::vector<std::string> reasons_;
+  std::unordered_map<std::string, uint32_t> reasonIndex_;
+};
+
+} // namespace pd

@@ -1,0 +1,56 @@
+// The result of channel-dependency and input-channel-dependency: layers that
+// must be pruned together, as a partition. Every reported layer (every target
+// of the analysis) is in exactly one set, singletons included; members are
+// sorted by name and sets by their first member, so the output is stable.
+//
+// Stored flat (one array of members, one of offsets): a million-layer graph
+// has half a million singleton sets, and a vector per set would cost as many
+// heap allocations.
+#pragma once
+#include "passes/LayerIndex.h"
+#include "passes/UnionFind.h"
+
+#include <llvm/ADT/ArrayRef.h>
+
+#include <functional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pd {
+
+class DependencySets {
+public:
+  using Set = llvm::ArrayRef<Layer>;
+
+  DependencySets() = default;
+  DependencySets(DependencySets &&) = default;
+  DependencySets &operator=(DependencySets &&) = default;
+  DependencySets(const DependencySets &o);
+  DependencySets &operator=(const DependencySets &o);
+
+  const std::vector<Set> &sets() const { return views_; }
+  // Set indices in the order of their first reported layer in the graph (the
+  // numbering of NNI's CSV export).
+  const std::vector<uint32_t> &graphOrder() const { return graphOrder_; }
+  // The set holding the layer called `name`, or null.
+  const Set *find(Symbol name) const;
+
+  // Reads the classes of `uf` (whose elements 0..numLayers-1 are the layers):
+  // one set per class holding a layer for which `reported` is true, with every
+  // layer of that class as a member.
+  static DependencySets fromClasses(const LayerIndex &ix, UnionFind &uf,
+                                    const std::function<bool(const Layer &)> &reported);
+
+private:
+  void rebuildViews();
+
+  std::vector<Layer> members_;   // set after set, each sorted by name
+  std::vector<uint32_t> begin_;  // set i is members_[begin_[i], begin_[i+1])
+  std::vector<Set> views_;       // one view per set into members_
+  std::vector<uint32_t> graphOrder_;
+  // Every member's name with its set, sorted by name: find() bisects it.
+  std::vector<std::pair<std::string_view, uint32_t>> byName_;
+};
+
+} // namespace pd

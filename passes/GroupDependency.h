@@ -1,0 +1,46 @@
+// group-dependency: the number each layer's output channel count must stay
+// divisible by (NNI's GroupDependency).
+//
+// Every `grouped` layer (conv) and `group-norm` layer requires its own group
+// count (1 for a depthwise conv, whose groups follow its channels); when that
+// count g > 1, the nearest `weight-layer`s (conv/linear) upstream must keep a
+// multiple of g output channels too. Per layer, `divisor` is the lcm of all
+// requirements and `min_groups` their minimum when it divides all of them,
+// else 1 (NNI's min_groups).
+#pragma once
+#include "passes/AnalysisManager.h"
+#include "passes/LayerIndex.h"
+
+#include <llvm/ADT/DenseMap.h>
+
+#include <vector>
+
+namespace pd {
+
+struct GroupConstraint {
+  Layer layer;
+  int64_t divisor;
+  int64_t minGroups;
+};
+
+class GroupDependency {
+public:
+  // Every constrained layer, in graph order of its first call.
+  const std::vector<GroupConstraint> &layers() const { return layers_; }
+  const GroupConstraint *find(Symbol layer) const;
+
+  static GroupDependency compute(const LayerIndex &ix);
+
+private:
+  std::vector<GroupConstraint> layers_;
+  llvm::DenseMap<uint32_t, uint32_t> index_; // layer name symbol id -> position in layers_
+};
+
+struct GroupDependencyAnalysis {
+  static AnalysisKey Key;
+  static constexpr const char *Name = "group-dependency";
+  using Result = GroupDependency;
+  Result run(Graph &g, AnalysisManager &am);
+};
+
+} // namespace pd

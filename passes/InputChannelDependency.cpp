@@ -1,0 +1,60 @@
+#include "passes/InputChannelDependency.h"
+
+#include "passes/GraphWalk.h"
+#include "passes/OpFacts.h"
+
+namespace pd {
+
+AnalysisKey InputChannelDependencyAnalysis::Key;
+
+InputChannelDependencyAnalysis::Result InputChannelDependencyAnalysis::run(Graph &g,
+                                                                           AnalysisManager &am) {
+  return computeInputChannelDependency(g, am.getResult<LayerIndexAnalysis>());
+}
+
+// NNI walks down from every tensor t and merges F(t), the layers it reaches.
+// For an op u passing t through to its result r, F(r) is part of F(t). So the
+// same partition comes from uniting t with each layer that reads it and with
+// the result of each op that passes it on - but only when that result reaches
+// a layer at all: two inputs of an add whose sum feeds nothing share no layer,
+// and NNI keeps them apart. One reverse sweep: when an op is reached, every
+// user of its results has been, so whether a result reaches a layer is known.
+DependencySets computeInputChannelDependency(const Graph &g, const LayerIndex &ix) {
+  StepTable steps(ix, [](const Op &op, const OpRule *r) {
+    if (r && r->has(Trait::WeightLayer))
+      return Step::Collect;
+    if (stopsAllWalks(r) || (r && r->has(Trait::Reshape) && !keepsChannelCount(op, *r)))
+      return Step::Stop;
+    return Step::Pass;
+  });
+  const uint32_t numLayers = ix.numLayers();
+  UnionFind uf(numLayers + g.valueIdBound());
+  std::vector<uint8_t> reaches(g.valueIdBound(), 0); // by value id
+  for (uint32_t pos = ix.size(); pos-- > 0;) {
+    const Op &op = ix.op(pos);
+    Step s = steps[pos];
+    if (s == Step::Stop)
+      continue;
+    bool collects = false;
+    for (const Value *v : op.operands()) {
+      if (s == Step::Collect) {
+        uf.unite(numLayers + v->id(), ix.layerOf(pos));
+        collects = true;
+      } else {
+        for (const Value *r : op.results())
+          if (reaches[r->id()]) {
+            uf.unite(numLayers + v->id(), numLayers + r->id());
+            collects = true;
+          }
+      }
+    }
+    if (collects)
+      for (const Value *v : op.operands())
+        reaches[v->id()] = 1;
+  }
+  return DependencySets::fromClasses(ix, uf, [&](const Layer &l) {
+    return ix.has(l.position, Trait::ChannelTarget) || ix.has(l.position, Trait::WeightLayer);
+  });
+}
+
+} // namespace pd

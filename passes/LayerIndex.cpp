@@ -1,0 +1,105 @@
+#include "passes/LayerIndex.h"
+
+namespace pd {
+
+AnalysisKey LayerIndexAnalysis::Key;
+
+LayerIndex LayerIndexAnalysis::run(Graph &g, AnalysisManager &am) {
+  return LayerIndex::build(g, am.registry());
+}
+
+// A layer is a module call, named by its module path. A function op is never
+// one, even when the op table gives it a layer's traits (F.linear on a
+// module's weight): the walks stop there, but there is no module to prune.
+static bool isLayerOp(const Op &op) { return op.isModuleCall() && op.modulePath(); }
+
+// Appends `op` at the next position: its predecessor edges, rule and layer.
+// Returns false when an operand's producer has no position yet (the order so
+// far is not topological).
+bool LayerIndex::append(Op &op, const OpRegistry &registry, std::vector<uint32_t> &numSuccs) {
+  constexpr uint32_t kNone = ~0u;
+  const uint32_t pos = size();
+  position_[op.id()] = pos;
+  order_.push_back(&op);
+  numSuccs.push_back(0);
+  bool ok = true;
+  for (const Value *v : op.operands()) {
+    if (!v || !v->definingOp())
+      continue;
+    uint32_t p = position_[v->definingOp()->id()];
+    if (p == kNone || p >= pos) {
+      ok = false;
+      continue;
+    }
+    preds_.push_back(p);
+    ++numSuccs[p];
+  }
+  predBegin_.push_back(static_cast<uint32_t>(preds_.size()));
+  const OpRule *r = registry.lookup(op.kind());
+  rule_.push_back(r);
+  layerOf_.push_back(kNoLayer);
+  if (isLayerOp(op)) {
+    // Layer names are looked up by symbol id in a flat table: a module called
+    // twice finds its first call's layer without a hash probe per op.
+    Symbol name = op.modulePath();
+    if (name.id() >= layerOfName_.size())
+      layerOfName_.resize(std::max<size_t>(name.id() + 1, layerOfName_.size() * 2), kNoLayer);
+    uint32_t &l = layerOfName_[name.id()];
+    if (l == kNoLayer) {
+      l = numLayers();
+      layers_.push_back({name, &op, pos});
+    }
+    layerOf_[pos] = l;
+  }
+  return ok;
+}
+
+LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
+  auto fresh = [&] {
+    LayerIndex ix;
+    ix.position_.assign(g.opIdBound(), ~0u);
+    ix.order_.reserve(g.numOps());
+    ix.rule_.reserve(g.numOps());
+    ix.layerOf_.reserve(g.numOps());
+    ix.predBegin_.reserve(g.numOps() + 1);
+    ix.predBegin_.push_back(0);
+    return ix;
+  };
+  // The op list is topological in every verified graph: index it in one
+  // sweep, checking that as we go. A graph built by hand (a plugin, a unit
+  // test) may not be; only then sort it and index again.
+  LayerIndex ix = fresh();
+  std::vector<uint32_t> numSuccs;
+  numSuccs.reserve(g.numOps());
+  bool topological = true;
+  for (const Op &op : g.ops())
+    topological &= ix.append(const_cast<Op &>(op), registry, numSuccs);
+  if (!topological) {
+    std::optional<std::vector<Op *>> sorted = g.topologicalOrder();
+    if (!sorted)
+      throw Error("the graph has a cycle: the dependency analyses need an acyclic graph");
+    ix = fresh();
+    numSuccs.clear();
+    for (Op *op : *sorted)
+      ix.append(*op, registry, numSuccs);
+  }
+  // Successors: the predecessor edges turned around (counting sort).
+  const uint32_t n = ix.size();
+  ix.succBegin_.assign(n + 1, 0);
+  for (uint32_t pos = 0; pos < n; ++pos)
+    ix.succBegin_[pos + 1] = ix.succBegin_[pos] + numSuccs[pos];
+  ix.succs_.resize(ix.preds_.size());
+  std::vector<uint32_t> next(ix.succBegin_.begin(), ix.succBegin_.end() - 1);
+  for (uint32_t pos = 0; pos < n; ++pos)
+    for (uint32_t p : ix.preds(pos))
+      ix.succs_[next[p]++] = pos;
+  return ix;
+}
+
+std::optional<uint32_t> LayerIndex::findLayer(Symbol name) const {
+  if (name.id() >= layerOfName_.size() || layerOfName_[name.id()] == kNoLayer)
+    return std::nullopt;
+  return layerOfName_[name.id()];
+}
+
+} // namespace pd

@@ -1,0 +1,90 @@
+// The index every dependency analysis starts from, computed once per graph and
+// cached: the ops in a topological order, the op-table rule and the layer of
+// each, and the edges between ops as compact arrays.
+//
+// An op's *position* is its index in that order. The analyses walk positions
+// and the predecessor / successor arrays instead of chasing Op and Value
+// pointers through a graph of a million ops: the same walk touches a few
+// contiguous arrays instead of scattered IR objects.
+//
+// A layer is what the reports name: a module call, by its path
+// (`layer1.0.conv1`). A function op is no layer, whatever its traits (F.linear
+// on a module's weight has no module to prune). A module called twice is one
+// layer (NNI keys its sets by module name too), represented by its first
+// call. Layer ids follow graph order.
+#pragma once
+#include "ir/Graph.h"
+#include "ir/OpRegistry.h"
+#include "passes/AnalysisManager.h"
+
+#include <llvm/ADT/ArrayRef.h>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace pd {
+
+struct Layer {
+  Symbol name;       // module path
+  const Op *op;      // its first call in graph order
+  uint32_t position; // position of that call
+  std::string_view str() const { return name.str(); }
+};
+
+class LayerIndex {
+public:
+  static constexpr uint32_t kNoLayer = ~0u;
+
+  // Every op of the graph, each after the producers of its operands.
+  const std::vector<Op *> &order() const { return order_; }
+  uint32_t size() const { return static_cast<uint32_t>(order_.size()); }
+  Op &op(uint32_t pos) const { return *order_[pos]; }
+  uint32_t position(const Op &op) const { return position_[op.id()]; }
+
+  // Positions of the producers of the op's operands (one per operand that an
+  // op defines) and of the users of its results (one per use).
+  llvm::ArrayRef<uint32_t> preds(uint32_t pos) const {
+    return {preds_.data() + predBegin_[pos], preds_.data() + predBegin_[pos + 1]};
+  }
+  llvm::ArrayRef<uint32_t> succs(uint32_t pos) const {
+    return {succs_.data() + succBegin_[pos], succs_.data() + succBegin_[pos + 1]};
+  }
+
+  // The op-table rule of an op, or null when no rule covers it.
+  const OpRule *rule(uint32_t pos) const { return rule_[pos]; }
+  const OpRule *rule(const Op &op) const { return rule_[position(op)]; }
+  bool has(uint32_t pos, Trait t) const { return rule_[pos] && rule_[pos]->has(t); }
+  bool has(const Op &op, Trait t) const { return has(position(op), t); }
+
+  // The layer an op is a call of, or kNoLayer.
+  uint32_t layerOf(uint32_t pos) const { return layerOf_[pos]; }
+  uint32_t layerOf(const Op &op) const { return layerOf_[position(op)]; }
+  const std::vector<Layer> &layers() const { return layers_; }
+  const Layer &layer(uint32_t id) const { return layers_[id]; }
+  uint32_t numLayers() const { return static_cast<uint32_t>(layers_.size()); }
+  std::optional<uint32_t> findLayer(Symbol name) const;
+
+  static LayerIndex build(const Graph &g, const OpRegistry &registry);
+
+private:
+  bool append(Op &op, const OpRegistry &registry, std::vector<uint32_t> &numSuccs);
+
+  std::vector<Op *> order_;
+  std::vector<uint32_t> position_; // by op id
+  std::vector<const OpRule *> rule_;
+  std::vector<uint32_t> layerOf_;
+  std::vector<uint32_t> predBegin_, preds_, succBegin_, succs_;
+  std::vector<Layer> layers_;
+  std::vector<uint32_t> layerOfName_; // by name symbol id: layer id or kNoLayer
+};
+
+// The LayerIndex as a cached analysis, shared by all five dependency analyses.
+struct LayerIndexAnalysis {
+  static AnalysisKey Key;
+  static constexpr const char *Name = "layer-index";
+  using Result = LayerIndex;
+  Result run(Graph &g, AnalysisManager &am);
+};
+
+} // namespace pd

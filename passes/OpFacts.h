@@ -1,0 +1,58 @@
+// Channel facts of one op, read from the op table (which attribute holds the
+// channel count, the groups, the cat dim) and from the explicit tensor shapes.
+// The dependency analyses ask these questions; none of them looks at an op's
+// name. Public so that plugins asking the same questions get the same answers.
+#pragma once
+#include "ir/Graph.h"
+#include "ir/OpRegistry.h"
+
+#include <optional>
+
+namespace pd {
+
+// The channel axis, as NNI and PyTorch's NC... layouts have it: dim 1.
+inline constexpr int64_t kChannelAxis = 1;
+
+// The channel count of a tensor: its dim 1, when the rank is at least 2 and
+// the dim is known. nullopt for anything else (scalars, vectors, non-tensors,
+// unknown dims).
+std::optional<int64_t> channelCount(const Value *v);
+
+// NNI's reshape_break_channel_dependency, negated and read from the shapes:
+// a reshape-like op keeps the channel dependency when its output and its input
+// (every tensor input of a concat) have the same known channel count. Rank <= 1
+// and unknown dims break, as in NNI.
+bool keepsChannelCount(const Op &op, const OpRule &rule);
+
+// The concat dim named by the rule's `dim` attribute, made non-negative against
+// the output rank (torch.cat's default 0 when the attribute is absent).
+// nullopt when a negative dim cannot be normalised (no ranked tensor output).
+std::optional<int64_t> concatDim(const Op &op, const OpRule &rule);
+// True when the concat runs along the channel axis (so it ties no channels).
+bool isChannelConcat(const Op &op, const OpRule &rule);
+
+// Number of operands that are tensors.
+unsigned numTensorOperands(const Op &op);
+
+// A layer's output / input channel count: the attribute the rule names for it,
+// else dim 1 of the result / first operand.
+std::optional<int64_t> outChannels(const Op &op, const OpRule *rule);
+std::optional<int64_t> inChannels(const Op &op, const OpRule *rule);
+
+// `groups` of a grouped layer (1 when the rule or the op has none).
+int64_t convGroups(const Op &op, const OpRule *rule);
+// `num_groups` of a group norm (nullopt when the op lacks it).
+std::optional<int64_t> normGroups(const Op &op, const OpRule *rule);
+
+// A depthwise conv: grouped, groups == out_channels, and more than one group
+// (NNI's _conv_condition without its groups == out_channels == 1 corner).
+bool isDepthwise(const Op &op, const OpRule *rule);
+// A group norm with one channel per group (num_groups == num_channels > 1).
+bool isPerChannelGroupNorm(const Op &op, const OpRule *rule);
+
+// Whether every dependency walk stops at this op. Ops no rule covers pass, as
+// every op not named in NNI's lists does in NNI; the unknown-op policy
+// (--unknown-ops) belongs here and only here.
+inline bool stopsAllWalks(const OpRule *rule) { return rule && rule->has(Trait::Barrier); }
+
+} // namespace pd

@@ -1,0 +1,82 @@
+#include "passes/ReshapeDependency.h"
+
+#include "passes/GraphWalk.h"
+#include "passes/OpFacts.h"
+
+#include <algorithm>
+
+namespace pd {
+
+AnalysisKey ReshapeDependencyAnalysis::Key;
+
+ReshapeDependencyAnalysis::Result ReshapeDependencyAnalysis::run(Graph &, AnalysisManager &am) {
+  return ReshapeDependency::compute(am.getResult<LayerIndexAnalysis>());
+}
+
+// One walk per view, each with its own visited marks (epochs: no clearing).
+// A walk that reaches an earlier view takes that view's answer and stops
+// there, since everything above it is exactly that answer; so a chain of views
+// is walked once, not once per view.
+ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
+  StepTable steps(ix, [](const Op &, const OpRule *r) {
+    if (r && r->has(Trait::WeightLayer))
+      return Step::Collect;
+    return stopsAllWalks(r) ? Step::Stop : Step::Pass;
+  });
+  constexpr uint32_t kNotView = ~0u;
+  std::vector<uint32_t> entryOf(ix.size(), kNotView);
+  EpochMarks seenOp(ix.size()), seenLayer(ix.numLayers());
+  std::vector<uint32_t> found;                // layer ids of the current walk
+  std::vector<std::vector<uint32_t>> foundBy; // by entry: the layer ids it found
+  std::vector<uint32_t> work;
+
+  ReshapeDependency out;
+  auto addLayer = [&](uint32_t l) {
+    if (seenLayer.mark(l))
+      found.push_back(l);
+  };
+  for (uint32_t view = 0; view < ix.size(); ++view) {
+    if (!ix.has(view, Trait::View))
+      continue;
+    seenOp.nextEpoch();
+    seenLayer.nextEpoch();
+    found.clear();
+    seenOp.mark(view);
+    // The view itself is checked like every other op (NNI starts its queue
+    // with the view): a view that is a layer or a barrier has no parents.
+    if (steps[view] == Step::Collect)
+      addLayer(ix.layerOf(view));
+    else if (steps[view] == Step::Pass)
+      work.push_back(view);
+    while (!work.empty()) {
+      uint32_t pos = work.back();
+      work.pop_back();
+      for (uint32_t p : ix.preds(pos)) {
+        if (!seenOp.mark(p))
+          continue;
+        Step s = steps[p];
+        if (s == Step::Collect) {
+          addLayer(ix.layerOf(p));
+        } else if (s == Step::Pass) {
+          if (entryOf[p] != kNotView) {
+            for (uint32_t l : foundBy[entryOf[p]])
+              addLayer(l);
+          } else {
+            work.push_back(p);
+          }
+        }
+      }
+    }
+    ReshapeEntry e{&ix.op(view), Symbol::get(ix.op(view).displayName()), {}};
+    for (uint32_t l : found)
+      e.layers.push_back(ix.layer(l));
+    std::sort(e.layers.begin(), e.layers.end(),
+              [](const Layer &a, const Layer &b) { return a.str() < b.str(); });
+    entryOf[view] = out.ops_.size();
+    out.ops_.push_back(std::move(e));
+    foundBy.push_back(found);
+  }
+  return out;
+}
+
+} // namespace pd

@@ -1,0 +1,70 @@
+#include "passes/SetsReport.h"
+
+#include "passes/ReportFormat.h"
+
+namespace pd {
+
+SetsResult::SetsResult(std::string title, const DependencySets &sets,
+                       const std::function<std::optional<int64_t>(const Layer &)> &channelsOf)
+    : title_(std::move(title)), graphOrder_(sets.graphOrder()) {
+  begin_.push_back(0);
+  for (DependencySets::Set s : sets.sets()) {
+    std::optional<int64_t> channels;
+    for (const Layer &l : s) {
+      members_.push_back(l.name);
+      // Only the text report shows it, and only for sets of two or more.
+      if (!channels && s.size() > 1)
+        channels = channelsOf(l);
+    }
+    begin_.push_back(static_cast<uint32_t>(members_.size()));
+    channels_.push_back(channels);
+  }
+}
+
+std::vector<std::string> SetsResult::names(size_t set) const {
+  std::vector<std::string> out;
+  for (uint32_t i = begin_[set]; i < begin_[set + 1]; ++i)
+    out.emplace_back(members_[i].str());
+  return out;
+}
+
+void SetsResult::writeJson(JsonWriter &w) const {
+  w.key("sets").beginArray();
+  for (size_t s = 0; s + 1 < begin_.size(); ++s) {
+    w.beginArray();
+    for (uint32_t i = begin_[s]; i < begin_[s + 1]; ++i)
+      w.value(members_[i].str());
+    w.endArray();
+  }
+  w.endArray();
+}
+
+void SetsResult::writeText(std::ostream &os) const {
+  size_t numSets = begin_.size() - 1, tied = 0;
+  for (size_t s = 0; s < numSets; ++s)
+    tied += begin_[s + 1] - begin_[s] > 1;
+  os << title_ << ": " << members_.size() << " layers in " << numSets << " sets, " << tied
+     << (tied == 1 ? " set" : " sets") << " with more than one member\n";
+  size_t n = 0;
+  for (size_t s = 0; s < numSets; ++s) {
+    if (begin_[s + 1] - begin_[s] < 2)
+      continue;
+    std::string head = "set " + std::to_string(++n) + "  " +
+                       (channels_[s] ? std::to_string(*channels_[s]) : std::string("?")) +
+                       " ch  ";
+    writeWrapped(os, head, names(s));
+  }
+}
+
+// NNI's ChannelDependency.export(): a header, then "Set N" and the members of
+// each set, numbered in graph order of the set's first target layer.
+void SetsResult::writeCsv(std::ostream &os) const {
+  writeCsvRow(os, {"Dependency Set", "Layers"});
+  for (size_t k = 0; k < graphOrder_.size(); ++k) {
+    std::vector<std::string> row = names(graphOrder_[k]);
+    row.insert(row.begin(), "Set " + std::to_string(k + 1));
+    writeCsvRow(os, row);
+  }
+}
+
+} // namespace pd

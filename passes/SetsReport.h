@@ -1,0 +1,38 @@
+// The printed form of a DependencySets result (channel-dependency and
+// input-channel-dependency): JSON `"sets"`, NNI's CSV export, a text summary.
+// It copies what it prints, so a later pass may invalidate the analysis.
+#pragma once
+#include "passes/DependencySets.h"
+#include "passes/Pass.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace pd {
+
+class SetsResult : public PassResult {
+public:
+  // `title` heads the text report; `channelsOf` gives the channel count shown
+  // for a set (from its first member that knows one).
+  SetsResult(std::string title, const DependencySets &sets,
+             const std::function<std::optional<int64_t>(const Layer &)> &channelsOf);
+
+  void writeJson(JsonWriter &w) const override;
+  void writeText(std::ostream &os) const override;
+  void writeCsv(std::ostream &os) const override;
+
+private:
+  std::vector<std::string> names(size_t set) const;
+
+  std::string title_;
+  // The sets as in DependencySets, flat: set i is members_[begin_[i], begin_[i+1]).
+  // Symbols (interned for the process) rather than strings: no allocation per name.
+  std::vector<Symbol> members_;
+  std::vector<uint32_t> begin_;
+  std::vector<std::optional<int64_t>> channels_;
+  std::vector<uint32_t> graphOrder_;
+};
+
+} // namespace pd

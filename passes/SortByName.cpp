@@ -1,0 +1,97 @@
+#include "passes/SortByName.h"
+
+#include <algorithm>
+#include <array>
+
+namespace pd {
+namespace {
+
+struct Keyed {
+  uint64_t key; // the current 8-byte chunk of the name
+  uint32_t item;
+};
+
+// Bytes [8 * chunk, 8 * chunk + 8) of `s`, big-endian, zero-padded: integer
+// order of chunks is byte order of the names, a shorter name first.
+uint64_t chunkAt(std::string_view s, size_t chunk) {
+  uint64_t key = 0;
+  size_t at = chunk * 8;
+  for (size_t i = 0; i < 8; ++i)
+    key = (key << 8) | (at + i < s.size() ? static_cast<unsigned char>(s[at + i]) : 0u);
+  return key;
+}
+
+// Sorts by key: LSD radix over 16-bit digits for large ranges (linear; the
+// digits every key shares are skipped), std::sort for small ones.
+void sortKeys(Keyed *first, Keyed *last, std::vector<Keyed> &tmp) {
+  size_t n = static_cast<size_t>(last - first);
+  if (n < 1024) {
+    std::sort(first, last, [](const Keyed &a, const Keyed &b) { return a.key < b.key; });
+    return;
+  }
+  constexpr int kDigits = 4;
+  std::vector<std::array<uint32_t, 65536>> counts(kDigits);
+  for (auto &c : counts)
+    c.fill(0);
+  for (Keyed *k = first; k != last; ++k)
+    for (int d = 0; d < kDigits; ++d)
+      ++counts[d][(k->key >> (16 * d)) & 0xffff];
+  tmp.resize(std::max(tmp.size(), n));
+  Keyed *from = first, *to = tmp.data();
+  for (int d = 0; d < kDigits; ++d) {
+    std::array<uint32_t, 65536> &c = counts[d];
+    if (c[(first->key >> (16 * d)) & 0xffff] == n)
+      continue; // every key has this digit
+    uint32_t sum = 0;
+    for (uint32_t &x : c) {
+      uint32_t here = x;
+      x = sum;
+      sum += here;
+    }
+    for (Keyed *k = from; k != from + n; ++k)
+      to[c[(k->key >> (16 * d)) & 0xffff]++] = *k;
+    std::swap(from, to);
+  }
+  if (from != first)
+    std::copy(from, from + n, first);
+}
+
+} // namespace
+
+void sortByName(std::vector<std::pair<std::string_view, uint32_t>> &items) {
+  std::vector<Keyed> keyed(items.size()), tmp;
+  for (uint32_t i = 0; i < items.size(); ++i)
+    keyed[i] = {chunkAt(items[i].first, 0), i};
+  struct Range {
+    size_t lo, hi, chunk;
+  };
+  std::vector<Range> work{{0, keyed.size(), 0}};
+  while (!work.empty()) {
+    Range r = work.back();
+    work.pop_back();
+    if (r.chunk > 0)
+      for (size_t i = r.lo; i < r.hi; ++i)
+        keyed[i].key = chunkAt(items[keyed[i].item].first, r.chunk);
+    sortKeys(keyed.data() + r.lo, keyed.data() + r.hi, tmp);
+    // Runs tied on this chunk are ordered by the next one, unless every name
+    // in the run ends within this chunk (then they are equal).
+    for (size_t i = r.lo; i < r.hi;) {
+      size_t j = i + 1;
+      bool longer = items[keyed[i].item].first.size() > (r.chunk + 1) * 8;
+      while (j < r.hi && keyed[j].key == keyed[i].key) {
+        longer |= items[keyed[j].item].first.size() > (r.chunk + 1) * 8;
+        ++j;
+      }
+      if (j - i > 1 && longer)
+        work.push_back({i, j, r.chunk + 1});
+      i = j;
+    }
+  }
+  std::vector<std::pair<std::string_view, uint32_t>> sorted;
+  sorted.reserve(items.size());
+  for (const Keyed &k : keyed)
+    sorted.push_back(items[k.item]);
+  items.swap(sorted);
+}
+
+} // namespace pd

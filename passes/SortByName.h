@@ -1,0 +1,19 @@
+// Sorting layer names, the one step of the dependency outputs that is not a
+// linear walk: every set is printed sorted, and a million-layer graph has a
+// million names, most sharing long prefixes (`layer3.17.conv`). A comparison
+// sort spends its time in memcmp on scattered strings; this sorts 8-byte
+// big-endian chunks of the names as integers instead, most significant chunk
+// first, and only runs that tie on a chunk look at the next one.
+#pragma once
+#include <cstdint>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pd {
+
+// Sorts by name (byte-wise, as std::string_view compares); equal names keep
+// no particular order.
+void sortByName(std::vector<std::pair<std::string_view, uint32_t>> &items);
+
+} // namespace pd

@@ -1,0 +1,213 @@
+// The dependency analyses as cached analyses, and their shared helpers.
+#include "ir/Parser.h"
+#include "passes/AttentionWeightDependency.h"
+#include "passes/ChannelDependency.h"
+#include "passes/GroupDependency.h"
+#include "passes/InputChannelDependency.h"
+#include "passes/OpFacts.h"
+#include "passes/PassManager.h"
+#include "passes/PassRegistry.h"
+#include "passes/Pipeline.h"
+#include "passes/ReportFormat.h"
+#include "passes/ReshapeDependency.h"
+#include "passes/SortByName.h"
+#include "passes/UnionFind.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <sstream>
+
+using namespace pd;
+
+namespace {
+
+// conv1 and conv2 meet in an add; `dead` is unused, so dce erases it.
+const char *kResidual =
+    "graph @g(%x: f32[1,4,8,8]) {\n"
+    "  %c1: f32[1,4,8,8] = nn.Conv2d(%x) {in_channels = 4, out_channels = 4, groups = 1} module \"conv1\"\n"
+    "  %c2: f32[1,4,8,8] = nn.Conv2d(%x) {in_channels = 4, out_channels = 4, groups = 1} module \"conv2\"\n"
+    "  %sum: f32[1,4,8,8] = aten::add(%c1, %c2) {alpha = 1}\n"
+    "  %dead: f32[1,4,8,8] = nn.Conv2d(%sum) {in_channels = 4, out_channels = 4, groups = 1} module \"dead\"\n"
+    "  return %sum\n}\n";
+
+void runPipeline(const char *text, Graph &g, AnalysisManager &am, PassContext &ctx) {
+  PassManager pm;
+  for (auto &p : buildPipeline(text, PassRegistry::withBuiltins()))
+    pm.add(std::move(p));
+  pm.run(g, am, ctx);
+}
+
+std::vector<std::string> namesOf(const DependencySets::Set &s) {
+  std::vector<std::string> out;
+  for (const Layer &l : s)
+    out.emplace_back(l.str());
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("two passes asking for channel dependency run it once; a transform makes it run again") {
+  auto g = parseGraph(kResidual, "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  AnalysisManager am(*g, reg);
+  PassContext ctx;
+
+  runPipeline("channel-dependency,channel-dependency{prune-type=filter}", *g, am, ctx);
+  CHECK(am.runCount<ChannelDependencyAnalysis>() == 1);
+  CHECK(am.runCount<LayerIndexAnalysis>() == 1);
+  CHECK(ctx.results.size() == 2);
+  const DependencySets &sets = am.getResult<ChannelDependencyAnalysis>();
+  CHECK(am.runCount<ChannelDependencyAnalysis>() == 1); // served from the cache
+  REQUIRE(sets.sets().size() == 2);
+  CHECK(namesOf(sets.sets()[0]) == std::vector<std::string>{"conv1", "conv2"});
+  CHECK(namesOf(sets.sets()[1]) == std::vector<std::string>{"dead"});
+
+  // dce erases `dead` and preserves nothing: the next request recomputes.
+  runPipeline("dce,channel-dependency", *g, am, ctx);
+  CHECK(am.runCount<ChannelDependencyAnalysis>() == 2);
+  CHECK(am.runCount<LayerIndexAnalysis>() == 2);
+  const DependencySets &after = am.getResult<ChannelDependencyAnalysis>();
+  REQUIRE(after.sets().size() == 1);
+  CHECK(after.find(Symbol::get("dead")) == nullptr);
+  CHECK(after.find(Symbol::get("conv2")) == &after.sets()[0]);
+}
+
+TEST_CASE("the five analyses share one layer index, and filter and batchnorm are cached apart") {
+  auto g = parseGraph(kResidual, "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  AnalysisManager am(*g, reg);
+  PassContext ctx;
+  runPipeline("channel-dependency,channel-dependency{prune-type=batchnorm},input-channel-dependency,"
+              "group-dependency,reshape-dependency,attention-weight-dependency",
+              *g, am, ctx);
+  CHECK(am.runCount<LayerIndexAnalysis>() == 1);
+  CHECK(am.runCount<ChannelDependencyAnalysis>() == 1);
+  CHECK(am.runCount<BatchNormDependencyAnalysis>() == 1);
+  CHECK(am.runCount<InputChannelDependencyAnalysis>() == 1);
+  CHECK(am.runCount<GroupDependencyAnalysis>() == 1);
+  CHECK(am.runCount<ReshapeDependencyAnalysis>() == 1);
+  CHECK(am.runCount<AttentionWeightDependencyAnalysis>() == 1);
+  CHECK(am.getResult<BatchNormDependencyAnalysis>().sets().empty()); // no batchnorm layers
+  CHECK(ctx.results.size() == 6);
+}
+
+TEST_CASE("a 400k-op residual chain: no recursion, one set") {
+  // conv -> (add conv)* : every conv is tied to the stem through the adds.
+  const int blocks = 200000; // 2 ops per block + stem
+  auto g = std::make_unique<Graph>();
+  const Type *t = Type::tensor(DType::F32, {1, 4, 2, 2});
+  Value *x = g->addInput(Symbol::get("x"), t);
+  auto conv = [&](Value *in, const std::string &name) {
+    Op *op = g->createOp(moduleOpKind("Conv2d"), {in}, {{Symbol::get(name + ".out"), t}});
+    op->setModule(Symbol::get(name), Symbol::get("Conv2d"));
+    op->setModuleCall(true);
+    return op->result();
+  };
+  Value *s = conv(x, "stem");
+  for (int i = 0; i < blocks; ++i) {
+    Value *c = conv(s, "b" + std::to_string(i));
+    s = g->createOp(Symbol::get("aten::add"), {s, c}, {{Symbol::get("s" + std::to_string(i)), t}})
+            ->result();
+  }
+  g->setOutputs({s});
+  OpRegistry reg = OpRegistry::withBuiltins();
+  AnalysisManager am(*g, reg);
+  const DependencySets &sets = am.getResult<ChannelDependencyAnalysis>();
+  REQUIRE(sets.sets().size() == 1);
+  CHECK(sets.sets()[0].size() == blocks + 1);
+  // Input channels: every running sum is read by the next conv and, through
+  // the next add, by all later ones; only the stem reads the image.
+  const DependencySets &inputs = am.getResult<InputChannelDependencyAnalysis>();
+  REQUIRE(inputs.sets().size() == 2);
+  CHECK(inputs.find(Symbol::get("b0"))->size() == blocks);
+  CHECK(inputs.find(Symbol::get("stem"))->size() == 1);
+  CHECK(am.getResult<GroupDependencyAnalysis>().layers().size() == blocks + 1);
+}
+
+TEST_CASE("union-find merges transitively") {
+  UnionFind uf(6);
+  uf.unite(0, 1);
+  uf.unite(2, 3);
+  CHECK_FALSE(uf.same(1, 2));
+  uf.unite(3, 1);
+  CHECK(uf.same(0, 2));
+  CHECK_FALSE(uf.same(0, 4));
+  CHECK(uf.find(5) == 5);
+}
+
+TEST_CASE("channel facts come from the op table and the shapes") {
+  auto g = parseGraph(
+      "graph @g(%x: f32[1,8,4,4]) {\n"
+      "  %c: f32[1,16,4,4] = aten::cat(%x, %x) {dim = -3}\n"
+      "  %w: f32[1,8,4,8] = aten::cat(%x, %x) {dim = -1}\n"
+      "  %keep: f32[1,8,16] = aten::flatten(%x) {start_dim = 2, end_dim = -1}\n"
+      "  %flat: f32[1,128] = aten::flatten(%x) {start_dim = 1, end_dim = -1}\n"
+      "  %unk: f32[1,?,4,4] = aten::reshape(%x) {shape = [1, -1, 4, 4]}\n"
+      "  %dw: f32[1,8,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 8, groups = 8} module \"dw\"\n"
+      "  %one: f32[1,1,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 1, groups = 1} module \"one\"\n"
+      "  return %c, %w, %keep, %flat, %unk, %dw, %one\n}\n",
+      "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  std::map<std::string, const Op *> ops;
+  for (const Op &op : g->ops())
+    ops[std::string(op.displayName())] = &op;
+  auto rule = [&](const char *n) { return reg.lookup(ops[n]->kind()); };
+  CHECK(concatDim(*ops["c"], *rule("c")) == 1);
+  CHECK(isChannelConcat(*ops["c"], *rule("c")));
+  CHECK(concatDim(*ops["w"], *rule("w")) == 3);
+  CHECK_FALSE(isChannelConcat(*ops["w"], *rule("w")));
+  CHECK_FALSE(keepsChannelCount(*ops["c"], *rule("c")));
+  CHECK(keepsChannelCount(*ops["w"], *rule("w")));
+  CHECK(keepsChannelCount(*ops["keep"], *rule("keep")));
+  CHECK_FALSE(keepsChannelCount(*ops["flat"], *rule("flat")));
+  CHECK_FALSE(keepsChannelCount(*ops["unk"], *rule("unk")));
+  CHECK(isDepthwise(*ops["dw"], rule("dw")));
+  CHECK_FALSE(isDepthwise(*ops["one"], rule("one")));
+  CHECK(outChannels(*ops["dw"], rule("dw")) == 8);
+  CHECK(inChannels(*ops["one"], rule("one")) == 8);
+}
+
+TEST_CASE("report formatting: CSV quoting, Python list repr, wrapping") {
+  CHECK(csvField("conv1") == "conv1");
+  CHECK(csvField("a,b") == "\"a,b\"");
+  CHECK(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(pythonListRepr({"q", "k"}) == "['q', 'k']");
+  CHECK(pythonListRepr({"it's"}) == "[\"it's\"]");
+  CHECK(pythonListRepr({}) == "[]");
+  std::ostringstream os;
+  writeWrapped(os, "set 1  ", {"aaaa", "bbbb", "cccc"}, true, 17);
+  CHECK(os.str() == "set 1  aaaa,\n       bbbb, cccc\n");
+}
+
+TEST_CASE("sortByName orders names as std::string does, across 8-byte chunks and sizes") {
+  // Names with long shared prefixes, lengths around the 8-byte chunk edges,
+  // and enough of them for the radix path (>= 1024 per range).
+  std::mt19937 rng(7);
+  std::vector<std::string> names;
+  const char *prefixes[] = {"", "layer", "layer1.", "features.", "encoder.layers.encoder_layer_"};
+  for (int i = 0; i < 6000; ++i) {
+    std::string n = prefixes[rng() % 5];
+    size_t extra = rng() % 12;
+    for (size_t k = 0; k < extra; ++k)
+      n += "ab.19z"[rng() % 6];
+    names.push_back(n + std::to_string(rng() % 500));
+  }
+  names.push_back("abcdefgh");  // exactly one chunk
+  names.push_back("abcdefgh1"); // the same chunk, then more
+  names.push_back("abcdefg");
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<std::pair<std::string_view, uint32_t>> items;
+  for (uint32_t i = 0; i < names.size(); ++i)
+    items.emplace_back(names[i], i);
+  std::shuffle(items.begin(), items.end(), rng);
+  sortByName(items);
+  REQUIRE(items.size() == names.size());
+  bool ordered = true;
+  for (uint32_t i = 0; i < items.size(); ++i)
+    ordered &= items[i].second == i;
+  CHECK(ordered);
+}

@@ -143,8 +143,8 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
   std::vector<std::vector<BlockId>> blocksOfValue(g.valueIdBound());
   for (BlockId b = 0; b < pos.numBlocks(); ++b) {
     const PositionBlock &blk = pos.block(b);
-    if (blk.isSlot() || isMember[b])
-      continue;
+    if (blk.isSlot())
+      continue; // stored tensors are listed as values too: they shrink
     blocksOfValue[blk.value->id()].push_back(b);
     for (int64_t i = 0; i < blk.size; ++i)
       if (uint32_t c = classAt(b, i); c != kNone)
@@ -158,23 +158,33 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
 
   // A group that takes every index of a dim leaves nothing: not a pruning
   // (a chunk's pieces tied through a channel shuffle, a 1-channel conv).
+  std::vector<uint32_t> hits(pos.numBlocks(), 0);
+  std::vector<BlockId> touched;
   for (Class &k : classes) {
-    std::map<BlockId, uint32_t> hits;
+    touched.clear();
+    auto count = [&](BlockId b) {
+      if (hits[b]++ == 0)
+        touched.push_back(b);
+    };
     for (const auto &[m, i] : k.members)
-      ++hits[members[m].block];
+      count(members[m].block);
     for (const auto &[b, i] : k.values)
-      ++hits[b];
-    for (const auto &[b, n] : hits) {
+      if (!isMember[b]) // counted as a member already
+        count(b);
+    std::sort(touched.begin(), touched.end());
+    bool whole = false;
+    for (BlockId b : touched) {
       const PositionBlock &blk = pos.block(b);
-      if (n != blk.size)
-        continue;
-      std::string what = blk.isSlot() ? std::string(ix.layer(blk.layer).str()) + "'s " +
-                                            (blk.role == SlotRole::Out ? "output" : "input") +
-                                            " channels"
-                                      : "dim " + std::to_string(blk.dim) + " of " + valueRef(blk.value);
-      k.reasons.push_back(pos.reasonId("it removes all " + std::to_string(n) + " indices of " + what +
-                                       " (nothing would be left)"));
-      break;
+      if (!whole && hits[b] == blk.size) {
+        whole = true;
+        std::string what = blk.isSlot() ? std::string(ix.layer(blk.layer).str()) + "'s " +
+                                              (blk.role == SlotRole::Out ? "output" : "input") +
+                                              " channels"
+                                        : "dim " + std::to_string(blk.dim) + " of " + valueRef(blk.value);
+        k.reasons.push_back(pos.reasonId("it removes all " + std::to_string(blk.size) +
+                                         " indices of " + what + " (nothing would be left)"));
+      }
+      hits[b] = 0;
     }
   }
 
@@ -214,6 +224,8 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
 
   ChannelGroups out;
   out.positions = pos.numPositions();
+  std::vector<uint32_t> memberSlot(members.size(), kNone); // member number -> index in its set
+  std::vector<uint32_t> valueSlot(pos.numBlocks(), kNone);  // block -> index in its set
   for (const std::vector<uint32_t> &cs : setClasses) {
     ChannelSet set;
     set.groups = static_cast<uint32_t>(cs.size());
@@ -223,11 +235,12 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
     for (uint32_t o : proto.outputs)
       set.outputs.push_back(g.outputs()[o]);
     // Members: the prototype's, each with its indices group after group.
-    std::map<uint32_t, size_t> memberSlot;
+    std::vector<uint32_t> setMembers; // member numbers, in order
     for (const auto &[m, i] : proto.members) {
-      if (memberSlot.count(m))
-        continue;
-      memberSlot[m] = set.members.size();
+      if (!setMembers.empty() && setMembers.back() == m)
+        continue; // proto.members is sorted by member
+      memberSlot[m] = static_cast<uint32_t>(set.members.size());
+      setMembers.push_back(m);
       const PositionBlock &blk = pos.block(members[m].block);
       ChannelMember cm;
       cm.dim = blk.dim;
@@ -246,37 +259,42 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
       cm.offsets.push_back(0);
       set.members.push_back(std::move(cm));
     }
-    // Values: every tensor dim any of the set's groups reaches.
-    std::map<std::pair<uint32_t, BlockId>, size_t> valueSlot; // (graph order, block)
+    // Values: every tensor dim any of the set's groups reaches, in graph order.
+    std::vector<BlockId> setValues;
     for (uint32_t c : cs)
-      for (const auto &[b, i] : classes[c].values) {
-        const Value *v = pos.block(b).value;
-        uint32_t order = v->definingOp() ? ix.position(*v->definingOp()) : 0;
-        valueSlot.try_emplace({order, b}, 0);
-      }
-    for (auto &[key, slot] : valueSlot) {
-      slot = set.values.size();
+      for (const auto &[b, i] : classes[c].values)
+        if (valueSlot[b] == kNone) {
+          valueSlot[b] = 0;
+          setValues.push_back(b);
+        }
+    auto order = [&](BlockId b) {
+      const Value *v = pos.block(b).value;
+      return std::make_pair(v->definingOp() ? ix.position(*v->definingOp()) + 1 : 0u, b);
+    };
+    std::sort(setValues.begin(), setValues.end(),
+              [&](BlockId a, BlockId b) { return order(a) < order(b); });
+    for (BlockId b : setValues) {
+      valueSlot[b] = static_cast<uint32_t>(set.values.size());
       ChannelValue cv;
-      cv.value = pos.block(key.second).value;
-      cv.dim = pos.block(key.second).dim;
+      cv.value = pos.block(b).value;
+      cv.dim = pos.block(b).dim;
       cv.offsets.push_back(0);
       set.values.push_back(std::move(cv));
     }
-    std::map<BlockId, size_t> valueOfBlock;
-    for (const auto &[key, slot] : valueSlot)
-      valueOfBlock[key.second] = slot;
     for (uint32_t c : cs) {
       for (const auto &[m, i] : classes[c].members)
-        set.members[memberSlot.at(m)].indices.push_back(i);
-      std::vector<std::pair<BlockId, int64_t>> vs = classes[c].values;
+        set.members[memberSlot[m]].indices.push_back(i);
+      std::vector<std::pair<BlockId, int64_t>> &vs = classes[c].values;
       std::sort(vs.begin(), vs.end());
       for (const auto &[b, i] : vs)
-        set.values[valueOfBlock.at(b)].indices.push_back(i);
+        set.values[valueSlot[b]].indices.push_back(i);
       for (ChannelMember &cm : set.members)
         cm.offsets.push_back(static_cast<uint32_t>(cm.indices.size()));
       for (ChannelValue &cv : set.values)
         cv.offsets.push_back(static_cast<uint32_t>(cv.indices.size()));
     }
+    for (BlockId b : setValues)
+      valueSlot[b] = kNone;
     out.sets.push_back(std::move(set));
   }
   return out;

@@ -23,41 +23,44 @@ std::optional<BlockId> ChannelPositions::valueBlock(const Value *v, int64_t dim)
   int64_t size = v->type()->shape()[dim];
   if (size <= 0 || size > UINT32_MAX / 2)
     return std::nullopt;
-  uint64_t key = uint64_t(v->id()) * kMaxRank + uint64_t(dim);
-  auto it = valueIndex_.find(key);
-  if (it != valueIndex_.end())
-    return it->second;
+  if (v->id() >= byValue_.size())
+    byValue_.resize(v->id() + 1);
+  for (const Keyed &k : byValue_[v->id()])
+    if (k.key == dim)
+      return k.block;
   PositionBlock b;
   b.value = v;
   b.dim = dim;
   b.size = static_cast<uint32_t>(size);
   BlockId id = add(b);
-  valueIndex_[key] = id;
+  byValue_[v->id()].push_back({static_cast<uint32_t>(dim), id});
   queue_.push_back(id);
   return id;
 }
 
 std::optional<BlockId> ChannelPositions::findValueBlock(const Value *v, int64_t dim) const {
-  if (!v || dim < 0 || dim >= kMaxRank)
+  if (!v || v->id() >= byValue_.size())
     return std::nullopt;
-  auto it = valueIndex_.find(uint64_t(v->id()) * kMaxRank + uint64_t(dim));
-  if (it == valueIndex_.end())
-    return std::nullopt;
-  return it->second;
+  for (const Keyed &k : byValue_[v->id()])
+    if (k.key == dim)
+      return k.block;
+  return std::nullopt;
 }
 
 BlockId ChannelPositions::slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size) {
-  uint64_t key = (uint64_t(layer) << 16) | (uint64_t(role) << 8) | uint64_t(weightDim & 0xff);
-  auto it = slotIndex_.find(key);
-  if (it != slotIndex_.end())
-    return it->second;
+  uint32_t key = (uint32_t(role) << 8) | uint32_t(weightDim & 0xff);
+  if (layer >= byLayer_.size())
+    byLayer_.resize(layer + 1);
+  for (const Keyed &k : byLayer_[layer])
+    if (k.key == key)
+      return k.block;
   PositionBlock b;
   b.layer = layer;
   b.role = role;
   b.dim = weightDim;
   b.size = static_cast<uint32_t>(size);
   BlockId id = add(b);
-  slotIndex_[key] = id;
+  byLayer_[layer].push_back({key, id});
   return id;
 }
 

@@ -12,7 +12,7 @@
 #include "passes/LayerIndex.h"
 #include "passes/UnionFind.h"
 
-#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/SmallVector.h>
 
 #include <deque>
 #include <optional>
@@ -85,8 +85,13 @@ private:
   BlockId add(PositionBlock b);
   std::vector<PositionBlock> blocks_;
   UnionFind uf_;
-  llvm::DenseMap<uint64_t, BlockId> valueIndex_; // value id * 64 + dim
-  llvm::DenseMap<uint64_t, BlockId> slotIndex_;  // (layer, role, dim)
+  // Blocks by value id and by layer (both dense): a value or layer has few,
+  // so a short list each beats hashing (and its collisions) by far.
+  struct Keyed {
+    uint32_t key; // dim, or (role << 8 | weight dim)
+    BlockId block;
+  };
+  std::vector<llvm::SmallVector<Keyed, 1>> byValue_, byLayer_;
   std::deque<BlockId> queue_;
   std::vector<Stop> stops_;
   std::vector<std::string> reasons_;

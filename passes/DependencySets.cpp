@@ -1,7 +1,5 @@
 #include "passes/DependencySets.h"
 
-#include "passes/SortByName.h"
-
 #include <algorithm>
 
 namespace pd {
@@ -48,15 +46,15 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
       reportedClass[leader[l]] = 1;
   }
 
-  // One sort of all members by name does every sort the output needs: dealt
-  // out to their sets in that order, each set's members come out sorted, and
-  // numbering the sets by their first member sorts the sets.
+  // The layers in name order (sorted once, in the LayerIndex) give every order
+  // the output needs: dealt out to their sets in that order, each set's
+  // members come out sorted, and numbering the sets by their first member
+  // sorts the sets.
   DependencySets out;
   out.byName_.reserve(numLayers);
-  for (uint32_t l = 0; l < numLayers; ++l)
+  for (uint32_t l : ix.layersByName())
     if (reportedClass[leader[l]])
       out.byName_.emplace_back(ix.layer(l).str(), l);
-  sortByName(out.byName_);
 
   std::vector<uint32_t> setOfLeader(uf.size(), kNone);
   std::vector<uint32_t> count;

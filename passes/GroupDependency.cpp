@@ -15,8 +15,11 @@ GroupDependencyAnalysis::Result GroupDependencyAnalysis::run(Graph &, AnalysisMa
 }
 
 const GroupConstraint *GroupDependency::find(Symbol layer) const {
-  auto it = index_.find(layer.id());
-  return it == index_.end() ? nullptr : &layers_[it->second];
+  std::string_view key = layer.str();
+  auto it = std::lower_bound(byName_.begin(), byName_.end(), key, [&](uint32_t i, std::string_view k) {
+    return layers_[i].layer.str() < k;
+  });
+  return it != byName_.end() && layers_[*it].layer.name == layer ? &layers_[*it] : nullptr;
 }
 
 namespace {
@@ -101,13 +104,17 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   }
 
   GroupDependency out;
+  std::vector<uint32_t> rowOfLayer(ix.numLayers(), ~0u);
   for (uint32_t l = 0; l < ix.numLayers(); ++l) {
     const Requirements &r = perLayer[l];
     if (!r.any())
       continue;
-    out.index_[ix.layer(l).name.id()] = out.layers_.size();
+    rowOfLayer[l] = static_cast<uint32_t>(out.layers_.size());
     out.layers_.push_back({ix.layer(l), r.lcm, r.min == r.gcd ? r.min : 1});
   }
+  for (uint32_t l : ix.layersByName())
+    if (rowOfLayer[l] != ~0u)
+      out.byName_.push_back(rowOfLayer[l]);
   return out;
 }
 

@@ -11,8 +11,6 @@
 #include "passes/AnalysisManager.h"
 #include "passes/LayerIndex.h"
 
-#include <llvm/ADT/DenseMap.h>
-
 #include <vector>
 
 namespace pd {
@@ -27,13 +25,15 @@ class GroupDependency {
 public:
   // Every constrained layer, in graph order of its first call.
   const std::vector<GroupConstraint> &layers() const { return layers_; }
+  // Indices into layers(), sorted by layer name.
+  const std::vector<uint32_t> &byName() const { return byName_; }
   const GroupConstraint *find(Symbol layer) const;
 
   static GroupDependency compute(const LayerIndex &ix);
 
 private:
   std::vector<GroupConstraint> layers_;
-  llvm::DenseMap<uint32_t, uint32_t> index_; // layer name symbol id -> position in layers_
+  std::vector<uint32_t> byName_;
 };
 
 struct GroupDependencyAnalysis {

@@ -3,7 +3,6 @@
 #include "passes/GroupDependency.h"
 #include "passes/Pass.h"
 #include "passes/ReportFormat.h"
-#include "passes/SortByName.h"
 
 #include <algorithm>
 
@@ -16,18 +15,15 @@ public:
     Symbol layer;
     int64_t divisor, minGroups;
   };
-  std::vector<Row> rows; // graph order
+  std::vector<Row> rows;          // graph order
+  std::vector<uint32_t> byName;   // indices into rows, sorted by layer name
 
   void writeJson(JsonWriter &w) const override {
     // Sorted by layer name, like the sets of the other analyses.
-    std::vector<std::pair<std::string_view, uint32_t>> sorted;
-    for (uint32_t i = 0; i < rows.size(); ++i)
-      sorted.emplace_back(rows[i].layer.str(), i);
-    sortByName(sorted);
     w.key("layers").beginObject();
-    for (const auto &entry : sorted) {
-      const Row &r = rows[entry.second];
-      w.key(entry.first).beginObject();
+    for (uint32_t i : byName) {
+      const Row &r = rows[i];
+      w.key(r.layer.str()).beginObject();
       w.key("divisor").value(r.divisor);
       w.key("min_groups").value(r.minGroups);
       w.endObject();
@@ -56,8 +52,10 @@ class GroupDependencyPass : public Pass {
 public:
   PreservedAnalyses run(Graph &, AnalysisManager &am, PassContext &ctx) override {
     auto result = std::make_unique<GroupDependencyResult>();
-    for (const GroupConstraint &c : am.getResult<GroupDependencyAnalysis>().layers())
+    const GroupDependency &dep = am.getResult<GroupDependencyAnalysis>();
+    for (const GroupConstraint &c : dep.layers())
       result->rows.push_back({c.layer.name, c.divisor, c.minGroups});
+    result->byName = dep.byName();
     addResult(ctx, *this, std::move(result));
     return PreservedAnalyses::all();
   }

@@ -1,5 +1,7 @@
 #include "passes/LayerIndex.h"
 
+#include "passes/SortByName.h"
+
 namespace pd {
 
 AnalysisKey LayerIndexAnalysis::Key;
@@ -93,6 +95,15 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
   for (uint32_t pos = 0; pos < n; ++pos)
     for (uint32_t p : ix.preds(pos))
       ix.succs_[next[p]++] = pos;
+
+  std::vector<std::pair<std::string_view, uint32_t>> names;
+  names.reserve(ix.numLayers());
+  for (uint32_t l = 0; l < ix.numLayers(); ++l)
+    names.emplace_back(ix.layers_[l].str(), l);
+  sortByName(names);
+  ix.byName_.reserve(names.size());
+  for (const auto &entry : names)
+    ix.byName_.push_back(entry.second);
   return ix;
 }
 

@@ -64,6 +64,9 @@ public:
   const Layer &layer(uint32_t id) const { return layers_[id]; }
   uint32_t numLayers() const { return static_cast<uint32_t>(layers_.size()); }
   std::optional<uint32_t> findLayer(Symbol name) const;
+  // Layer ids sorted by name: the order every report lists layers in, sorted
+  // once here for all the analyses.
+  const std::vector<uint32_t> &layersByName() const { return byName_; }
 
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 
@@ -77,6 +80,7 @@ private:
   std::vector<uint32_t> predBegin_, preds_, succBegin_, succs_;
   std::vector<Layer> layers_;
   std::vector<uint32_t> layerOfName_; // by name symbol id: layer id or kNoLayer
+  std::vector<uint32_t> byName_;
 };
 
 // The LayerIndex as a cached analysis, shared by all five dependency analyses.

@@ -50,9 +50,10 @@ bool isDepthwise(const Op &op, const OpRule *rule);
 // A group norm with one channel per group (num_groups == num_channels > 1).
 bool isPerChannelGroupNorm(const Op &op, const OpRule *rule);
 
-// Whether every dependency walk stops at this op. Ops no rule covers pass, as
-// every op not named in NNI's lists does in NNI; the unknown-op policy
-// (--unknown-ops) belongs here and only here.
+// Whether every dependency walk stops at this op: a `barrier`. An op no rule
+// covers passes, as every op outside NNI's lists does in NNI; the driver's
+// --unknown-ops policy (passes/UnknownOps.h) gives each unknown op a barrier
+// or transparent rule before any pass runs, so the walks follow that choice.
 inline bool stopsAllWalks(const OpRule *rule) { return rule && rule->has(Trait::Barrier); }
 
 } // namespace pd

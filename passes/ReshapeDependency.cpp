@@ -16,7 +16,10 @@ ReshapeDependencyAnalysis::Result ReshapeDependencyAnalysis::run(Graph &, Analys
 // One walk per view, each with its own visited marks (epochs: no clearing).
 // A walk that reaches an earlier view takes that view's answer and stops
 // there, since everything above it is exactly that answer; so a chain of views
-// is walked once, not once per view.
+// is walked once, not once per view. Each walk covers the ops between its
+// view and the nearest conv/linear layers or earlier views: linear in the graph
+// when those regions are bounded, as they are in real models. (The answer
+// itself can be quadratic: n views below one add of n convs list n each.)
 ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   StepTable steps(ix, [](const Op &, const OpRule *r) {
     if (r && r->has(Trait::WeightLayer))

@@ -2,6 +2,8 @@
 
 #include "passes/ReportFormat.h"
 
+#include <algorithm>
+
 namespace pd {
 
 SetsResult::SetsResult(std::string title, const DependencySets &sets,
@@ -9,15 +11,26 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
     : title_(std::move(title)), graphOrder_(sets.graphOrder()) {
   begin_.push_back(0);
   for (DependencySets::Set s : sets.sets()) {
-    std::optional<int64_t> channels;
+    std::vector<int64_t> counts;
+    bool unknown = false;
     for (const Layer &l : s) {
       members_.push_back(l.name);
       // Only the text report shows it, and only for sets of two or more.
-      if (!channels && s.size() > 1)
-        channels = channelsOf(l);
+      if (s.size() < 2)
+        continue;
+      std::optional<int64_t> c = channelsOf(l);
+      if (!c)
+        unknown = true;
+      else if (std::find(counts.begin(), counts.end(), *c) == counts.end())
+        counts.push_back(*c);
     }
+    std::string label;
+    for (int64_t c : counts)
+      label += (label.empty() ? "" : "/") + std::to_string(c);
+    if (s.size() > 1 && (label.empty() || unknown))
+      label += label.empty() ? "?" : "/?";
     begin_.push_back(static_cast<uint32_t>(members_.size()));
-    channels_.push_back(channels);
+    channels_.push_back(std::move(label));
   }
 }
 
@@ -49,9 +62,7 @@ void SetsResult::writeText(std::ostream &os) const {
   for (size_t s = 0; s < numSets; ++s) {
     if (begin_[s + 1] - begin_[s] < 2)
       continue;
-    std::string head = "set " + std::to_string(++n) + "  " +
-                       (channels_[s] ? std::to_string(*channels_[s]) : std::string("?")) +
-                       " ch  ";
+    std::string head = "set " + std::to_string(++n) + "  " + channels_[s] + " ch  ";
     writeWrapped(os, head, names(s));
   }
 }

@@ -9,13 +9,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pd {
 
 class SetsResult : public PassResult {
 public:
-  // `title` heads the text report; `channelsOf` gives the channel count shown
-  // for a set (from its first member that knows one).
+  // `title` heads the text report; `channelsOf` gives each member's channel
+  // count, shown for each set of two or more (all distinct counts, in member
+  // order, when the members disagree: NNI's depthwise walk can tie a layer
+  // across a channel cat).
   SetsResult(std::string title, const DependencySets &sets,
              const std::function<std::optional<int64_t>(const Layer &)> &channelsOf);
 
@@ -31,7 +34,7 @@ private:
   // Symbols (interned for the process) rather than strings: no allocation per name.
   std::vector<Symbol> members_;
   std::vector<uint32_t> begin_;
-  std::vector<std::optional<int64_t>> channels_;
+  std::vector<std::string> channels_; // "64", "58/116" or "?"; empty for singletons
   std::vector<uint32_t> graphOrder_;
 };
 

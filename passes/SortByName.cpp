@@ -1,7 +1,7 @@
 #include "passes/SortByName.h"
 
 #include <algorithm>
-#include <array>
+#include <cstring>
 
 namespace pd {
 namespace {
@@ -16,40 +16,46 @@ struct Keyed {
 uint64_t chunkAt(std::string_view s, size_t chunk) {
   uint64_t key = 0;
   size_t at = chunk * 8;
+  if (at + 8 <= s.size()) {
+    std::memcpy(&key, s.data() + at, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    key = __builtin_bswap64(key); // the first byte must be the most significant
+#endif
+    return key;
+  }
   for (size_t i = 0; i < 8; ++i)
     key = (key << 8) | (at + i < s.size() ? static_cast<unsigned char>(s[at + i]) : 0u);
   return key;
 }
 
-// Sorts by key: LSD radix over 16-bit digits for large ranges (linear; the
-// digits every key shares are skipped), std::sort for small ones.
+// Sorts by key: LSD radix over bytes for large ranges (linear; the bytes
+// every key shares, like the common prefix of a run, cost no pass), std::sort
+// for small ones.
 void sortKeys(Keyed *first, Keyed *last, std::vector<Keyed> &tmp) {
   size_t n = static_cast<size_t>(last - first);
-  if (n < 1024) {
+  if (n < 256) {
     std::sort(first, last, [](const Keyed &a, const Keyed &b) { return a.key < b.key; });
     return;
   }
-  constexpr int kDigits = 4;
-  std::vector<std::array<uint32_t, 65536>> counts(kDigits);
-  for (auto &c : counts)
-    c.fill(0);
+  constexpr int kDigits = 8;
+  uint32_t counts[kDigits][256] = {};
   for (Keyed *k = first; k != last; ++k)
     for (int d = 0; d < kDigits; ++d)
-      ++counts[d][(k->key >> (16 * d)) & 0xffff];
+      ++counts[d][(k->key >> (8 * d)) & 0xff];
   tmp.resize(std::max(tmp.size(), n));
   Keyed *from = first, *to = tmp.data();
   for (int d = 0; d < kDigits; ++d) {
-    std::array<uint32_t, 65536> &c = counts[d];
-    if (c[(first->key >> (16 * d)) & 0xffff] == n)
-      continue; // every key has this digit
+    uint32_t *c = counts[d];
+    if (c[(first->key >> (8 * d)) & 0xff] == n)
+      continue; // every key has this byte
     uint32_t sum = 0;
-    for (uint32_t &x : c) {
-      uint32_t here = x;
-      x = sum;
+    for (int b = 0; b < 256; ++b) {
+      uint32_t here = c[b];
+      c[b] = sum;
       sum += here;
     }
     for (Keyed *k = from; k != from + n; ++k)
-      to[c[(k->key >> (16 * d)) & 0xffff]++] = *k;
+      to[c[(k->key >> (8 * d)) & 0xff]++] = *k;
     std::swap(from, to);
   }
   if (from != first)

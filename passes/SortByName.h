@@ -1,9 +1,10 @@
 // Sorting layer names, the one step of the dependency outputs that is not a
 // linear walk: every set is printed sorted, and a million-layer graph has a
 // million names, most sharing long prefixes (`layer3.17.conv`). A comparison
-// sort spends its time in memcmp on scattered strings; this sorts 8-byte
+// sort spends its time in memcmp on scattered strings; this radix-sorts 8-byte
 // big-endian chunks of the names as integers instead, most significant chunk
-// first, and only runs that tie on a chunk look at the next one.
+// first, and only runs that tie on a chunk look at the next one: linear in
+// the bytes that tell the names apart.
 #pragma once
 #include <cstdint>
 #include <string_view>

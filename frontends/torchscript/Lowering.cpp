@@ -327,6 +327,9 @@ private:
       if (l.holdsTensor()) {
         if (auto a = addOperands(l, n, operands))
           attrs.push_back({Symbol::get(argName), *a});
+      } else if (schema && i < schema->arguments().size() &&
+                 isDTypeArgument(schema->arguments()[i].real_type()) && l.constant.isInt()) {
+        attrs.push_back({Symbol::get(argName), dtypeAttribute(l.constant.toInt())});
       } else {
         attrs.push_back({Symbol::get(argName), attributeOf(l, n)});
       }
@@ -339,6 +342,21 @@ private:
       op->setAttr(a.name, std::move(a.value));
     setScope(op, n);
     finishOutputs(n, op, outs);
+  }
+
+  // A dtype argument (aten::to's dtype) is an int code in TorchScript; we
+  // spell it as the text format does ("f32"), which says what it means.
+  static bool isDTypeArgument(const c10::TypePtr &t) {
+    if (t->kind() == c10::TypeKind::OptionalType)
+      return isDTypeArgument(t->containedTypes()[0]);
+    return t->kind() == c10::TypeKind::ScalarTypeType;
+  }
+  static Attribute dtypeAttribute(int64_t code) {
+    try {
+      return Attribute(std::string(dtypeName(toDType(static_cast<c10::ScalarType>(code)))));
+    } catch (const Error &) {
+      return Attribute(code); // a dtype the IR has no name for: keep the code
+    }
   }
 
   void lowerConstant(const Node *n) {

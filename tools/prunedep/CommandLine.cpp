@@ -106,9 +106,16 @@ CommandLine parseCommandLine(int argc, char **argv) {
       if (f == "text") cl.format = OutputFormat::Text;
       else if (f == "json") cl.format = OutputFormat::Json;
       else if (f == "csv") cl.format = OutputFormat::Csv;
-      else throw UsageError("--format must be text, json or csv, not '" + f + "'");
+      else if (f == "dot") cl.format = OutputFormat::Dot;
+      else throw UsageError("--format must be text, json, csv or dot, not '" + f + "'");
     }
     else if (name == "--print-ir-after") cl.printIRAfter.insert(takeValue());
+    else if (name == "--explain") {
+      cl.explain = takeValue();
+      if (cl.explain.empty() || cl.explain.find_first_of(",{}=") != std::string::npos)
+        throw UsageError("--explain needs a layer name (a module path like layer1.0.conv2)");
+    }
+    else if (name == "--dot-coupled-only") { noValue(); cl.dotCoupledOnly = true; }
     else if (name == "--emit-ir") { noValue(); cl.emitIR = true; }
     else if (name == "--list-passes") { noValue(); cl.listPasses = true; }
     else if (name == "--verify-each") { noValue(); cl.verifyEach = true; }
@@ -133,9 +140,13 @@ options:
                          (default: the five dependency analyses)
   --input-shape SHAPE    shape of one model input, e.g. 1x3x224x224 or 1x128:int64
                          (repeat once per input; .pt inputs only)
-  --format=FORMAT        text (default), json (schema prunedep/1) or csv (NNI's export format)
+  --format=FORMAT        text (default), json (schema prunedep/1), csv (NNI's export format)
+                         or dot (Graphviz: layers, the ops tying them, one colour per set)
+  --dot-coupled-only     with --format=dot: only sets with more than one member
   -o, --output FILE      write the report (or the IR) to FILE instead of stdout
   --emit-ir              print the IR after the pipeline instead of the report
+  --explain LAYER        why LAYER is tied: the op chains to each member of its set
+                         and the group constraints that reach it
   --rules FILE           load op rules from a TOML file (repeatable; later files override)
   --load-plugin FILE     load a plugin shared object (repeatable; only the exact file named)
   --unknown-ops=POLICY   ops without a rule: warn (default: report, treat as a barrier),

@@ -18,7 +18,7 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-enum class OutputFormat { Text, Json, Csv };
+enum class OutputFormat { Text, Json, Csv, Dot };
 
 struct CommandLine {
   std::string input; // empty: the built-in default model
@@ -27,6 +27,8 @@ struct CommandLine {
   std::vector<std::string> ruleFiles;
   std::vector<std::string> plugins;
   std::string unknownOps = "warn";
+  std::string explain;  // --explain LAYER
+  bool dotCoupledOnly = false;
   std::string outputFile;
   OutputFormat format = OutputFormat::Text;
   bool emitIR = false;

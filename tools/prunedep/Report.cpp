@@ -42,6 +42,7 @@ void writeReport(const PassContext &ctx, const std::string &model, OutputFormat 
     }
     return;
   }
+  case OutputFormat::Dot:
   case OutputFormat::Text:
     for (const auto &r : ctx.results)
       r->writeText(os);

@@ -14,6 +14,7 @@
 #include "tools/prunedep/DefaultModel.h"
 #include "tools/prunedep/Report.h"
 #include "tools/prunedep/TorchScriptLoader.h"
+#include "tools/prunedep/VerifyCommand.h"
 
 #include <unistd.h>
 
@@ -95,6 +96,10 @@ int run(int argc, char **argv) {
   }
 
   std::string pipelineText = cl.pipeline ? *cl.pipeline : kDefaultPipeline;
+  if (cl.format == OutputFormat::Dot)
+    pipelineText = std::string("dot{coupled-only=") + (cl.dotCoupledOnly ? "true" : "false") + "}";
+  if (!cl.explain.empty())
+    pipelineText = (cl.pipeline ? *cl.pipeline + "," : std::string()) + "explain{layer=" + cl.explain + "}";
   PassManagerOptions pmo;
   pmo.verifyEach = cl.verifyEach;
   pmo.printAfterAll = cl.printIRAfterAll;
@@ -211,6 +216,9 @@ int run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   try {
+    // `prunedep verify ...`: the pruning verifier (tools/prunedep/VerifyCommand.cpp).
+    if (argc > 1 && std::string(argv[1]) == "verify")
+      return pd::runVerifyCommand(argc - 1, argv + 1);
     return pd::run(argc, argv);
   } catch (const pd::UsageError &e) {
     std::cerr << "prunedep: " << e.what() << "\n";

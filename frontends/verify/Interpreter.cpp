@@ -1,0 +1,234 @@
+#include "frontends/verify/Interpreter.h"
+
+#include "frontends/torchscript/Messages.h"
+#include "frontends/verify/IndexCheck.h"
+#include "frontends/verify/ModuleCall.h"
+#include "frontends/verify/PrunedAttributes.h"
+#include "ir/Attribute.h"
+#include "ir/Printer.h"
+
+#include <ATen/ATen.h>
+#include <c10/util/Exception.h>
+
+namespace pd::verify {
+namespace {
+
+std::string shapeText(c10::IntArrayRef s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i)
+    out += (i ? "," : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+c10::ScalarType scalarType(DType d) {
+  switch (d) {
+  case DType::F16: return at::kHalf;
+  case DType::BF16: return at::kBFloat16;
+  case DType::F64: return at::kDouble;
+  case DType::I8: return at::kChar;
+  case DType::I16: return at::kShort;
+  case DType::I32: return at::kInt;
+  case DType::I64: return at::kLong;
+  case DType::U8: return at::kByte;
+  case DType::Bool: return at::kBool;
+  default: return at::kFloat;
+  }
+}
+
+} // namespace
+
+std::string describeOp(const Op &op) {
+  std::string s = op.numResults() ? valueRef(op.result()) : std::string(op.displayName());
+  s += " (" + std::string(op.kind().str()) + ")";
+  if (op.modulePath() && !op.isModuleCall())
+    s += " in " + std::string(op.modulePath().str());
+  return s;
+}
+
+Interpreter::Interpreter(const Graph &g, const OpRegistry &registry, torch::jit::Module model,
+                         std::vector<at::Tensor> inputs)
+    : g_(g), registry_(registry), model_(std::move(model)), inputs_(std::move(inputs)) {}
+
+const ChannelMap *Interpreter::mapOf(const Op &op) const {
+  const OpRule *r = registry_.lookup(op.kind());
+  return r && r->channelMap ? &*r->channelMap : nullptr;
+}
+
+torch::jit::Module &Interpreter::moduleAt(Symbol path) {
+  auto it = modules_.find(path.id());
+  if (it != modules_.end())
+    return it->second;
+  torch::jit::Module m = model_;
+  std::string_view rest = path.str();
+  while (!rest.empty()) {
+    size_t dot = rest.find('.');
+    std::string part(rest.substr(0, dot));
+    if (!m.hasattr(part))
+      throw Error("the model has no module '" + std::string(path.str()) + "'");
+    m = m.attr(part).toModule();
+    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+  }
+  return modules_.emplace(path.id(), m).first->second;
+}
+
+// A parameter or buffer by its path (the `name` attribute the map names), or
+// zeros of the IR's shape for a constant whose data the IR does not carry
+// (shapes are what a pruning run checks).
+at::Tensor Interpreter::storedTensor(const Op &op) {
+  const ChannelMap *map = mapOf(op);
+  const Attribute *name = map ? map->attrArg(op, ChannelMapKey::Name) : nullptr;
+  if (name && name->isStr()) {
+    const std::string &path = name->getStr();
+    size_t dot = path.rfind('.');
+    torch::jit::Module &owner = moduleAt(Symbol::get(dot == std::string::npos ? "" : path.substr(0, dot)));
+    std::string leaf = dot == std::string::npos ? path : path.substr(dot + 1);
+    if (!owner.hasattr(leaf) || !owner.attr(leaf).isTensor())
+      throw Error("the model has no tensor '" + path + "'");
+    return owner.attr(leaf).toTensor();
+  }
+  const Type *t = op.result()->type();
+  return at::zeros(t->shape(), at::TensorOptions().dtype(scalarType(t->dtype())));
+}
+
+std::vector<at::Tensor> Interpreter::execute(const Op &op, const std::vector<at::Tensor> &operands,
+                                             const Pruning *p) {
+  const ChannelMap *map = mapOf(op);
+  if (map && map->kind == ChannelMapKind::Parameter) {
+    at::Tensor t = storedTensor(op);
+    if (p)
+      if (const std::vector<Removed> *cuts = p->storedCuts(op.result()))
+        for (const Removed &c : *cuts)
+          t = dropIndices(t, c.dim, c.indices);
+    return {t};
+  }
+  if (op.isModuleCall()) {
+    torch::jit::Module &m = moduleAt(op.modulePath());
+    const std::vector<MemberCut> *cuts = p ? p->moduleCuts(op.modulePath()) : nullptr;
+    if (cuts) {
+      if (!map)
+        throw Error("no channel map for " + std::string(op.kind().str()));
+      return callModulePruned(op, *map, m, operands, *cuts, *p);
+    }
+    return callModuleForward(m, operands);
+  }
+  if (p)
+    return caller_.call(op, operands, prunedAttributes(op, map, *p, operands));
+  return caller_.call(op, operands, op.attrs());
+}
+
+void Interpreter::runBaseline() {
+  baseline_.assign(g_.valueIdBound(), at::Tensor());
+  for (size_t i = 0; i < g_.inputs().size(); ++i)
+    baseline_[g_.inputs()[i]->id()] = inputs_.at(i);
+  for (const Op &op : g_.ops()) {
+    std::vector<at::Tensor> operands;
+    for (const Value *v : op.operands())
+      operands.push_back(baseline_[v->id()]);
+    std::vector<at::Tensor> results;
+    try {
+      results = execute(op, operands, nullptr);
+    } catch (const c10::Error &e) {
+      throw Error("cannot run the unpruned model: " + describeOp(op) + ": " +
+                  ts::condenseTorchMessage(e.what_without_backtrace()));
+    } catch (const std::exception &e) {
+      throw Error("cannot run the unpruned model: " + describeOp(op) + ": " + ts::condenseTorchMessage(e.what()));
+    }
+    if (results.size() != op.numResults())
+      throw Error("cannot run the unpruned model: " + describeOp(op) + " gave " +
+                  std::to_string(results.size()) + " tensors for " + std::to_string(op.numResults()) +
+                  " results");
+    for (unsigned r = 0; r < op.numResults(); ++r) {
+      const Value *v = op.result(r);
+      if (results[r].sizes() != c10::IntArrayRef(v->type()->shape()))
+        throw Error("cannot run the unpruned model: " + describeOp(op) + " gave " +
+                    shapeText(results[r].sizes()) + " where the IR says " + v->type()->str());
+      baseline_[v->id()] = results[r];
+    }
+  }
+}
+
+std::optional<std::string> Interpreter::checkValues(const Op &op, const Pruning &p) {
+  bool cuts = op.isModuleCall() && p.moduleCuts(op.modulePath());
+  std::vector<at::Tensor> zeroed, dropped;
+  for (const Value *v : op.operands()) {
+    at::Tensor z = baseline_[v->id()], d = z;
+    if (const std::vector<Removed> *r = p.removed(v))
+      for (const Removed &x : *r) {
+        z = zeroIndices(z, x.dim, x.indices);
+        d = dropIndices(d, x.dim, x.indices);
+        cuts = true;
+      }
+    zeroed.push_back(z);
+    dropped.push_back(d);
+  }
+  for (const Value *r : op.results())
+    cuts |= p.removed(r) != nullptr;
+  if (!cuts || mixesCutValues(op, mapOf(op), p))
+    return std::nullopt;
+  std::vector<at::Tensor> reference = execute(op, zeroed, nullptr), pruned = execute(op, dropped, &p);
+  for (unsigned r = 0; r < op.numResults() && r < reference.size() && r < pruned.size(); ++r) {
+    at::Tensor expected = reference[r];
+    if (const std::vector<Removed> *removed = p.removed(op.result(r)))
+      for (const Removed &x : *removed)
+        expected = dropIndices(expected, x.dim, x.indices);
+    if (std::optional<std::string> why = differs(pruned[r], expected))
+      return "pruned, it does not compute the unpruned op's values with the removed indices zeroed (" +
+             *why + "): an index map or a weight slice is wrong";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Interpreter::run(const Pruning &p, bool predictedShapes) {
+  std::vector<at::Tensor> changed(g_.valueIdBound());
+  for (const Op &op : g_.ops()) {
+    bool touched = false;
+    std::vector<at::Tensor> operands;
+    for (const Value *v : op.operands()) {
+      const at::Tensor &c = changed[v->id()];
+      touched |= c.defined();
+      operands.push_back(c.defined() ? c : baseline_[v->id()]);
+    }
+    touched |= op.isModuleCall() && p.moduleCuts(op.modulePath());
+    for (const Value *r : op.results())
+      touched |= p.removed(r) || p.storedCuts(r);
+    if (!touched)
+      continue; // as unpruned
+    std::vector<at::Tensor> results;
+    try {
+      results = execute(op, operands, &p);
+    } catch (const c10::Error &e) {
+      return describeOp(op) + ": " + ts::condenseTorchMessage(e.what_without_backtrace());
+    } catch (const std::exception &e) {
+      return describeOp(op) + ": " + ts::condenseTorchMessage(e.what());
+    }
+    if (results.size() != op.numResults())
+      return describeOp(op) + ": gave " + std::to_string(results.size()) + " tensors for " +
+             std::to_string(op.numResults()) + " results";
+    for (unsigned r = 0; r < op.numResults(); ++r) {
+      const Value *v = op.result(r);
+      std::vector<int64_t> expected = p.predictedShape(v);
+      if (predictedShapes && results[r].sizes() != c10::IntArrayRef(expected))
+        return describeOp(op) + ": gave " + shapeText(results[r].sizes()) + " where the groups predict " +
+               shapeText(expected);
+      // A result of the unpruned shape is as good as the unpruned value:
+      // nothing after it needs to run again.
+      if (results[r].sizes() != c10::IntArrayRef(v->type()->shape()))
+        changed[v->id()] = results[r];
+    }
+    if (predictedShapes) {
+      std::optional<std::string> wrong;
+      try {
+        wrong = checkValues(op, p);
+      } catch (const c10::Error &e) {
+        wrong = "the value check failed: " + ts::condenseTorchMessage(e.what_without_backtrace());
+      } catch (const std::exception &e) {
+        wrong = "the value check failed: " + ts::condenseTorchMessage(e.what());
+      }
+      if (wrong)
+        return describeOp(op) + ": " + *wrong;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace pd::verify

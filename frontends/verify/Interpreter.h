@@ -1,0 +1,58 @@
+// Runs the IR with LibTorch, op by op, pruned or not.
+//
+// Module calls run the module of the archive (ModuleCall.h), function ops the
+// JIT operator of their kind (FunctionCall.h), stored tensors (prim::Parameter)
+// come from the archive. The unpruned run keeps every value; a pruned run
+// re-runs only the ops whose operands changed shape or that the pruning
+// touches, and reuses the unpruned values elsewhere, so its cost is that of
+// the group's footprint, not of the model.
+#pragma once
+#include "frontends/verify/FunctionCall.h"
+#include "frontends/verify/Pruning.h"
+#include "ir/OpRegistry.h"
+
+#include <ATen/core/Tensor.h>
+#include <torch/csrc/jit/api/module.h>
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pd::verify {
+
+class Interpreter {
+public:
+  Interpreter(const Graph &g, const OpRegistry &registry, torch::jit::Module model,
+              std::vector<at::Tensor> inputs);
+
+  // Runs the unpruned graph, checking every shape against the IR's. Throws
+  // pd::Error naming the op when it cannot.
+  void runBaseline();
+
+  // Runs the graph pruned by `p`. Returns the first failure ("%x (aten::view):
+  // why"), or nullopt when every op ran and, with `predictedShapes`, gave the
+  // shape the analysis predicts.
+  std::optional<std::string> run(const Pruning &p, bool predictedShapes);
+
+private:
+  std::vector<at::Tensor> execute(const Op &op, const std::vector<at::Tensor> &operands, const Pruning *p);
+  // The value check of IndexCheck.h for one op; the reason when it fails.
+  std::optional<std::string> checkValues(const Op &op, const Pruning &p);
+  const ChannelMap *mapOf(const Op &op) const;
+  torch::jit::Module &moduleAt(Symbol path);
+  at::Tensor storedTensor(const Op &op);
+
+  const Graph &g_;
+  const OpRegistry &registry_;
+  torch::jit::Module model_;
+  std::vector<at::Tensor> inputs_;
+  std::vector<at::Tensor> baseline_; // by value id
+  std::unordered_map<uint32_t, torch::jit::Module> modules_; // by path symbol id
+  FunctionCaller caller_;
+};
+
+// "%x (aten::view) in layer1.0" - an op as the verifier's messages name it.
+std::string describeOp(const Op &op);
+
+} // namespace pd::verify

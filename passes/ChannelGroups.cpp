@@ -4,8 +4,12 @@
 #include "ir/Printer.h"
 #include "passes/ChannelMaps.h"
 
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/Hashing.h>
+
 #include <algorithm>
-#include <map>
+#include <tuple>
+#include <unordered_map>
 
 namespace pd {
 
@@ -80,20 +84,50 @@ void propagate(const LayerIndex &ix, const Graph &g, ChannelPositions &pos) {
     for (const Use &u : blk.value->uses())
       apply(*u.user, operandRef(u.operandNo), blk.dim, *b);
   }
-  (void)g;
 }
-
-// What one class of tied positions touches.
-struct Class {
-  std::vector<std::pair<uint32_t, int64_t>> members; // (member number, index)
-  std::vector<std::pair<BlockId, int64_t>> values;
-  std::vector<uint32_t> reasons;
-  std::vector<uint32_t> outputs; // numbers of graph outputs
-};
 
 struct MemberBlock {
   BlockId block;
   uint32_t order; // graph position of its layer / stored tensor
+};
+
+// Entries grouped by class, stored flat (a model has hundreds of thousands of
+// classes; a vector each would cost as many allocations): class c's entries
+// are entries[begin[c], begin[c+1]), in the order they were added.
+template <typename T> class Buckets {
+public:
+  explicit Buckets(uint32_t classes) : begin_(classes + 2, 0) {}
+  // Two passes over the same entries in the same order: count, then add.
+  void count(uint32_t c) { ++begin_[c + 2]; }
+  void add(uint32_t c, T e) {
+    if (!laidOut_) {
+      for (size_t i = 2; i < begin_.size(); ++i)
+        begin_[i] += begin_[i - 1];
+      entries_.resize(begin_.back());
+      laidOut_ = true;
+    }
+    entries_[begin_[c + 1]++] = e;
+  }
+  llvm::ArrayRef<T> of(uint32_t c) const {
+    return llvm::ArrayRef<T>(entries_).slice(begin_[c], begin_[c + 1] - begin_[c]);
+  }
+
+private:
+  std::vector<uint32_t> begin_; // after add(): class c starts at begin_[c]
+  std::vector<T> entries_;
+  bool laidOut_ = false;
+};
+
+struct Hit {
+  uint32_t owner; // member number, or block
+  uint32_t index;
+  bool operator<(const Hit &o) const { return std::tie(owner, index) < std::tie(o.owner, o.index); }
+};
+
+struct VectorHash {
+  size_t operator()(const std::vector<uint64_t> &v) const {
+    return llvm::hash_combine_range(v.begin(), v.end());
+  }
 };
 
 } // namespace
@@ -104,123 +138,134 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
 
   // Members in graph order: a layer's slots at its first call, out before in.
   std::vector<MemberBlock> members;
+  std::vector<uint8_t> isMember(pos.numBlocks(), 0);
   for (BlockId b = 0; b < pos.numBlocks(); ++b) {
     const PositionBlock &blk = pos.block(b);
     if (blk.isSlot())
       members.push_back({b, ix.layer(blk.layer).position});
     else if (isStoredTensor(ix, blk.value))
       members.push_back({b, ix.position(*blk.value->definingOp())});
+    else
+      continue;
+    isMember[b] = 1;
   }
   std::sort(members.begin(), members.end(), [&](const MemberBlock &a, const MemberBlock &b) {
     const PositionBlock &x = pos.block(a.block), &y = pos.block(b.block);
     return std::make_tuple(a.order, x.role, x.dim) < std::make_tuple(b.order, y.role, y.dim);
   });
 
-  // Classes, found from their members' positions.
+  // A group is a class of tied positions that holds a member: number the
+  // classes in member order, then give every position its class.
   constexpr uint32_t kNone = ~0u;
-  std::vector<uint32_t> classOf(pos.numPositions(), kNone);
-  std::vector<Class> classes;
-  std::vector<uint8_t> isMember(pos.numBlocks(), 0);
-  for (uint32_t m = 0; m < members.size(); ++m) {
-    BlockId b = members[m].block;
-    isMember[b] = 1;
-    for (int64_t i = 0; i < pos.block(b).size; ++i) {
-      uint32_t root = pos.find(pos.position(b, i));
-      if (classOf[root] == kNone) {
-        classOf[root] = static_cast<uint32_t>(classes.size());
-        classes.emplace_back();
+  uint32_t numClasses = 0;
+  std::vector<uint32_t> classOfRoot(pos.numPositions(), kNone);
+  for (const MemberBlock &m : members)
+    for (int64_t i = 0; i < pos.block(m.block).size; ++i) {
+      uint32_t &c = classOfRoot[pos.find(pos.position(m.block, i))];
+      if (c == kNone)
+        c = numClasses++;
+    }
+  std::vector<uint32_t> classOf(pos.numPositions());
+  for (uint32_t p = 0; p < pos.numPositions(); ++p)
+    classOf[p] = classOfRoot[pos.find(p)];
+  classOfRoot = {};
+  auto classAt = [&](BlockId b, int64_t i) { return classOf[pos.position(b, i)]; };
+
+  // What each class touches: members (sorted by member, then index), the
+  // tensors (by block, then index; stored tensors too: they shrink), why it
+  // is blocked, which graph outputs change.
+  Buckets<Hit> memberHits(numClasses), valueHits(numClasses);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (uint32_t m = 0; m < members.size(); ++m)
+      for (int64_t i = 0; i < pos.block(members[m].block).size; ++i) {
+        uint32_t c = classAt(members[m].block, i);
+        pass ? memberHits.add(c, {m, static_cast<uint32_t>(i)}) : memberHits.count(c);
       }
-      classes[classOf[root]].members.push_back({m, i});
+    for (BlockId b = 0; b < pos.numBlocks(); ++b) {
+      if (pos.block(b).isSlot())
+        continue;
+      for (int64_t i = 0; i < pos.block(b).size; ++i)
+        if (uint32_t c = classAt(b, i); c != kNone)
+          pass ? valueHits.add(c, {b, static_cast<uint32_t>(i)}) : valueHits.count(c);
     }
   }
-  auto classAt = [&](BlockId b, int64_t i) { return classOf[pos.find(pos.position(b, i))]; };
+  std::vector<std::pair<uint32_t, uint64_t>> tags; // (class, reason) and (class, output | 1 << 32)
   for (const ChannelPositions::Stop &s : pos.stops()) {
     int64_t first = s.index.value_or(0), last = s.index ? *s.index + 1 : pos.block(s.block).size;
     for (int64_t i = first; i < last; ++i)
       if (uint32_t c = classAt(s.block, i); c != kNone)
-        classes[c].reasons.push_back(s.reason);
+        tags.push_back({c, s.reason});
   }
-  std::vector<std::vector<BlockId>> blocksOfValue(g.valueIdBound());
-  for (BlockId b = 0; b < pos.numBlocks(); ++b) {
-    const PositionBlock &blk = pos.block(b);
-    if (blk.isSlot())
-      continue; // stored tensors are listed as values too: they shrink
-    blocksOfValue[blk.value->id()].push_back(b);
-    for (int64_t i = 0; i < blk.size; ++i)
-      if (uint32_t c = classAt(b, i); c != kNone)
-        classes[c].values.push_back({b, i});
+  for (uint32_t o = 0; o < g.outputs().size(); ++o) {
+    const Value *v = g.outputs()[o];
+    for (int64_t d = 0; v->type()->isTensor() && d < static_cast<int64_t>(v->type()->rank()); ++d)
+      if (std::optional<BlockId> b = pos.findValueBlock(v, d))
+        for (int64_t i = 0; i < pos.block(*b).size; ++i)
+          if (uint32_t c = classAt(*b, i); c != kNone)
+            tags.push_back({c, (uint64_t(1) << 32) | o});
   }
-  for (uint32_t o = 0; o < g.outputs().size(); ++o)
-    for (BlockId b : blocksOfValue[g.outputs()[o]->id()])
-      for (int64_t i = 0; i < pos.block(b).size; ++i)
-        if (uint32_t c = classAt(b, i); c != kNone)
-          classes[c].outputs.push_back(o);
-
   // A group that takes every index of a dim leaves nothing: not a pruning
   // (a chunk's pieces tied through a channel shuffle, a 1-channel conv).
-  std::vector<uint32_t> hits(pos.numBlocks(), 0);
-  std::vector<BlockId> touched;
-  for (Class &k : classes) {
-    touched.clear();
-    auto count = [&](BlockId b) {
-      if (hits[b]++ == 0)
-        touched.push_back(b);
-    };
-    for (const auto &[m, i] : k.members)
-      count(members[m].block);
-    for (const auto &[b, i] : k.values)
-      if (!isMember[b]) // counted as a member already
-        count(b);
-    std::sort(touched.begin(), touched.end());
-    bool whole = false;
-    for (BlockId b : touched) {
-      const PositionBlock &blk = pos.block(b);
-      if (!whole && hits[b] == blk.size) {
-        whole = true;
-        std::string what = blk.isSlot() ? std::string(ix.layer(blk.layer).str()) + "'s " +
-                                              (blk.role == SlotRole::Out ? "output" : "input") +
-                                              " channels"
-                                        : "dim " + std::to_string(blk.dim) + " of " + valueRef(blk.value);
-        k.reasons.push_back(pos.reasonId("it removes all " + std::to_string(blk.size) +
-                                         " indices of " + what + " (nothing would be left)"));
+  auto whole = [&](BlockId b, uint32_t n) { return n == pos.block(b).size; };
+  for (uint32_t c = 0; c < numClasses; ++c) {
+    auto runs = [&](llvm::ArrayRef<Hit> hits, bool membersToo, auto blockOf) {
+      for (size_t i = 0; i < hits.size();) {
+        size_t j = i;
+        while (j < hits.size() && hits[j].owner == hits[i].owner)
+          ++j;
+        BlockId b = blockOf(hits[i].owner);
+        if ((membersToo || !isMember[b]) && whole(b, static_cast<uint32_t>(j - i)))
+          return b;
+        i = j;
       }
-      hits[b] = 0;
-    }
+      return kNone;
+    };
+    BlockId full = runs(memberHits.of(c), true, [&](uint32_t m) { return members[m].block; });
+    if (full == kNone)
+      full = runs(valueHits.of(c), false, [](uint32_t b) { return b; });
+    if (full == kNone)
+      continue;
+    const PositionBlock &blk = pos.block(full);
+    std::string what = blk.isSlot() ? std::string(ix.layer(blk.layer).str()) + "'s " +
+                                          (blk.role == SlotRole::Out ? "output" : "input") + " channels"
+                                    : "dim " + std::to_string(blk.dim) + " of " + valueRef(blk.value);
+    tags.push_back({c, pos.reasonId("it removes all " + std::to_string(blk.size) + " indices of " + what +
+                                    " (nothing would be left)")});
   }
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  Buckets<uint64_t> classTags(numClasses);
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto &[c, t] : tags)
+      pass ? classTags.add(c, t) : classTags.count(c);
+  tags = {};
 
   // Sets: classes with the same signature (members with their counts, why
   // they are blocked, which outputs change), in order of their first index.
-  std::map<std::vector<uint64_t>, uint32_t> setOf;
+  std::unordered_map<std::vector<uint64_t>, uint32_t, VectorHash> setOf;
   std::vector<std::vector<uint32_t>> setClasses;
-  for (uint32_t c = 0; c < classes.size(); ++c) {
-    Class &k = classes[c];
-    std::sort(k.members.begin(), k.members.end());
-    for (auto *v : {&k.reasons, &k.outputs}) {
-      std::sort(v->begin(), v->end());
-      v->erase(std::unique(v->begin(), v->end()), v->end());
-    }
-    std::vector<uint64_t> sig;
-    for (size_t i = 0; i < k.members.size();) {
+  std::vector<uint64_t> sig;
+  for (uint32_t c = 0; c < numClasses; ++c) {
+    sig.clear();
+    llvm::ArrayRef<Hit> hits = memberHits.of(c);
+    for (size_t i = 0; i < hits.size();) {
       size_t j = i;
-      while (j < k.members.size() && k.members[j].first == k.members[i].first)
+      while (j < hits.size() && hits[j].owner == hits[i].owner)
         ++j;
-      sig.push_back((uint64_t(k.members[i].first) << 32) | (j - i));
+      sig.push_back((uint64_t(hits[i].owner) << 32) | (j - i));
       i = j;
     }
     sig.push_back(~0ull);
-    sig.insert(sig.end(), k.reasons.begin(), k.reasons.end());
-    sig.push_back(~0ull);
-    sig.insert(sig.end(), k.outputs.begin(), k.outputs.end());
-    auto [it, inserted] = setOf.try_emplace(std::move(sig), static_cast<uint32_t>(setClasses.size()));
+    sig.insert(sig.end(), classTags.of(c).begin(), classTags.of(c).end());
+    auto [it, inserted] = setOf.try_emplace(sig, static_cast<uint32_t>(setClasses.size()));
     if (inserted)
       setClasses.emplace_back();
     setClasses[it->second].push_back(c);
   }
-  auto firstHit = [&](uint32_t c) { return classes[c].members.front(); };
-  for (auto &cs : setClasses)
-    std::sort(cs.begin(), cs.end(), [&](uint32_t a, uint32_t b) { return firstHit(a) < firstHit(b); });
+  // Classes are numbered in member order, so a set's classes are already
+  // in the order of their first index, and sets by their first class.
   std::sort(setClasses.begin(), setClasses.end(),
-            [&](const auto &a, const auto &b) { return firstHit(a.front()) < firstHit(b.front()); });
+            [&](const auto &a, const auto &b) { return memberHits.of(a.front())[0] < memberHits.of(b.front())[0]; });
 
   ChannelGroups out;
   out.positions = pos.numPositions();
@@ -229,19 +274,18 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
   for (const std::vector<uint32_t> &cs : setClasses) {
     ChannelSet set;
     set.groups = static_cast<uint32_t>(cs.size());
-    const Class &proto = classes[cs.front()];
-    for (uint32_t r : proto.reasons)
-      set.blocked.push_back(pos.reason(r));
-    for (uint32_t o : proto.outputs)
-      set.outputs.push_back(g.outputs()[o]);
-    // Members: the prototype's, each with its indices group after group.
-    std::vector<uint32_t> setMembers; // member numbers, in order
-    for (const auto &[m, i] : proto.members) {
-      if (!setMembers.empty() && setMembers.back() == m)
-        continue; // proto.members is sorted by member
-      memberSlot[m] = static_cast<uint32_t>(set.members.size());
-      setMembers.push_back(m);
-      const PositionBlock &blk = pos.block(members[m].block);
+    for (uint64_t t : classTags.of(cs.front())) {
+      if (t >> 32)
+        set.outputs.push_back(g.outputs()[t & 0xffffffffu]);
+      else
+        set.blocked.push_back(pos.reason(static_cast<uint32_t>(t)));
+    }
+    // Members: the first group's, each with its indices group after group.
+    for (const Hit &h : memberHits.of(cs.front())) {
+      if (memberSlot[h.owner] != kNone)
+        continue;
+      memberSlot[h.owner] = static_cast<uint32_t>(set.members.size());
+      const PositionBlock &blk = pos.block(members[h.owner].block);
       ChannelMember cm;
       cm.dim = blk.dim;
       if (blk.isSlot()) {
@@ -252,8 +296,7 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
         cm.role = ChannelMember::Role::Param;
         cm.tensor = blk.value;
         const Op *def = blk.value->definingOp();
-        const ChannelMap *m = mapOf(ix, *def);
-        const Attribute *name = m->attrArg(*def, ChannelMapKey::Name);
+        const Attribute *name = mapOf(ix, *def)->attrArg(*def, ChannelMapKey::Name);
         cm.name = name && name->isStr() ? name->getStr() : std::string(blk.value->name().str());
       }
       cm.offsets.push_back(0);
@@ -262,17 +305,16 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
     // Values: every tensor dim any of the set's groups reaches, in graph order.
     std::vector<BlockId> setValues;
     for (uint32_t c : cs)
-      for (const auto &[b, i] : classes[c].values)
-        if (valueSlot[b] == kNone) {
-          valueSlot[b] = 0;
-          setValues.push_back(b);
+      for (const Hit &h : valueHits.of(c))
+        if (valueSlot[h.owner] == kNone) {
+          valueSlot[h.owner] = 0;
+          setValues.push_back(h.owner);
         }
     auto order = [&](BlockId b) {
       const Value *v = pos.block(b).value;
       return std::make_pair(v->definingOp() ? ix.position(*v->definingOp()) + 1 : 0u, b);
     };
-    std::sort(setValues.begin(), setValues.end(),
-              [&](BlockId a, BlockId b) { return order(a) < order(b); });
+    std::sort(setValues.begin(), setValues.end(), [&](BlockId a, BlockId b) { return order(a) < order(b); });
     for (BlockId b : setValues) {
       valueSlot[b] = static_cast<uint32_t>(set.values.size());
       ChannelValue cv;
@@ -282,17 +324,17 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
       set.values.push_back(std::move(cv));
     }
     for (uint32_t c : cs) {
-      for (const auto &[m, i] : classes[c].members)
-        set.members[memberSlot[m]].indices.push_back(i);
-      std::vector<std::pair<BlockId, int64_t>> &vs = classes[c].values;
-      std::sort(vs.begin(), vs.end());
-      for (const auto &[b, i] : vs)
-        set.values[valueSlot[b]].indices.push_back(i);
+      for (const Hit &h : memberHits.of(c))
+        set.members[memberSlot[h.owner]].indices.push_back(h.index);
+      for (const Hit &h : valueHits.of(c))
+        set.values[valueSlot[h.owner]].indices.push_back(h.index);
       for (ChannelMember &cm : set.members)
         cm.offsets.push_back(static_cast<uint32_t>(cm.indices.size()));
       for (ChannelValue &cv : set.values)
         cv.offsets.push_back(static_cast<uint32_t>(cv.indices.size()));
     }
+    for (const Hit &h : memberHits.of(cs.front()))
+      memberSlot[h.owner] = kNone;
     for (BlockId b : setValues)
       valueSlot[b] = kNone;
     out.sets.push_back(std::move(set));

@@ -20,7 +20,9 @@
 // within each group. When the groups of a set differ in size, "per-group" is
 // 0 and "counts" lists them. "blocked" says why the groups cannot be removed
 // (not prunable); "outputs" lists the graph outputs whose shape they change.
-// "values" (with the option values=true) lists every tensor dim that shrinks.
+// "values" (with the option values=true) lists every tensor dim that shrinks
+// (activations and stored tensors), like members, group after group.
+// "summary" counts sets and groups, all and prunable.
 #include "passes/ChannelGroupsReport.h"
 
 #include "ir/Printer.h"

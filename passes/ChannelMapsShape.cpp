@@ -272,8 +272,10 @@ void permute(MapContext &c, const MapSource &s) {
     std::optional<int64_t> d = normalizeDim((*dims)[k], rank);
     if (!d)
       return c.stop(s.block, "the permutation is out of range");
-    if (s.tensor.isResult ? s.dim == k : s.dim == *d)
-      return s.tensor.isResult ? c.tieTo(s, operandRef(0), *d) : c.tieTo(s, resultRef(0), k);
+    if (s.tensor.isResult && s.dim == k)
+      return c.tieTo(s, operandRef(0), *d);
+    if (!s.tensor.isResult && s.dim == *d)
+      return c.tieTo(s, resultRef(0), k);
   }
 }
 
@@ -347,25 +349,27 @@ std::vector<DimPair> matmulPairs(const MapContext &c) {
   std::vector<DimPair> p;
   if (a < 1 || b < 1)
     return p;
-  if (a == 1 && b == 1)
-    return {{A, 0, B, 0}};
-  if (a == 1) {
-    p = {{A, 0, B, b - 2}, {B, b - 1, Y, o - 1}};
+  if (a == 1 && b == 1) {
+    p.push_back({A, 0, B, 0});
+  } else if (a == 1) {
+    p.push_back({A, 0, B, b - 2});
+    p.push_back({B, b - 1, Y, o - 1});
     for (int64_t d = 0; d < b - 2; ++d)
       p.push_back({B, d, Y, d + o - (b - 1)});
-    return p;
-  }
-  if (b == 1) {
-    p = {{B, 0, A, a - 1}, {A, a - 2, Y, o - 1}};
+  } else if (b == 1) {
+    p.push_back({B, 0, A, a - 1});
+    p.push_back({A, a - 2, Y, o - 1});
     for (int64_t d = 0; d < a - 2; ++d)
       p.push_back({A, d, Y, d + o - (a - 1)});
-    return p;
+  } else {
+    p.push_back({A, a - 1, B, b - 2});
+    p.push_back({A, a - 2, Y, o - 2});
+    p.push_back({B, b - 1, Y, o - 1});
+    for (int64_t d = 0; d < a - 2; ++d)
+      p.push_back({A, d, Y, d + o - a});
+    for (int64_t d = 0; d < b - 2; ++d)
+      p.push_back({B, d, Y, d + o - b});
   }
-  p = {{A, a - 1, B, b - 2}, {A, a - 2, Y, o - 2}, {B, b - 1, Y, o - 1}};
-  for (int64_t d = 0; d < a - 2; ++d)
-    p.push_back({A, d, Y, d + o - a});
-  for (int64_t d = 0; d < b - 2; ++d)
-    p.push_back({B, d, Y, d + o - b});
   return p;
 }
 

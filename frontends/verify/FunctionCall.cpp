@@ -41,7 +41,8 @@ public:
       if (arg.is_out())
         return std::nullopt;
       if (const Attribute *a = findAttr(attrs_, arg.name())) {
-        std::optional<c10::IValue> v = convert(*a, arg.type(), arg.N());
+        // The real type tells a dtype (spelled "f32" in the IR) from an int.
+        std::optional<c10::IValue> v = convert(*a, arg.real_type(), arg.N());
         if (!v)
           return std::nullopt;
         stack.push_back(std::move(*v));
@@ -119,6 +120,16 @@ private:
       if (a.isStr() && a.getStr() == "operand" && next_ < operands_.size())
         return c10::IValue(operands_[next_++]);
       return std::nullopt;
+    case TypeKind::ScalarTypeType:
+      if (a.isStr()) {
+        std::optional<DType> d = parseDType(a.getStr());
+        if (!d)
+          return std::nullopt;
+        return c10::IValue(static_cast<int64_t>(toScalarType(*d)));
+      }
+      return a.isInt() ? std::optional<c10::IValue>(a.getInt()) : std::nullopt;
+    case TypeKind::LayoutType:
+    case TypeKind::MemoryFormatType:
     case TypeKind::IntType:
     case TypeKind::SymIntType:
       if (a.isInt())
@@ -223,6 +234,26 @@ private:
 };
 
 } // namespace
+
+c10::ScalarType toScalarType(DType d) {
+  switch (d) {
+  case DType::F16: return at::kHalf;
+  case DType::BF16: return at::kBFloat16;
+  case DType::F32: return at::kFloat;
+  case DType::F64: return at::kDouble;
+  case DType::I8: return at::kChar;
+  case DType::I16: return at::kShort;
+  case DType::I32: return at::kInt;
+  case DType::I64: return at::kLong;
+  case DType::U8: return at::kByte;
+  case DType::Bool: return at::kBool;
+  case DType::C64: return at::kComplexFloat;
+  case DType::C128: return at::kComplexDouble;
+  case DType::QInt8: return at::kQInt8;
+  case DType::QUInt8: return at::kQUInt8;
+  }
+  return at::kFloat;
+}
 
 void collectTensors(const c10::IValue &v, std::vector<at::Tensor> &out) {
   if (v.isTensor()) {

@@ -23,11 +23,11 @@ public:
                                const AttributeList &attrs);
 
 private:
-  struct Choice {
-    std::shared_ptr<torch::jit::Operator> op;
-  };
   std::vector<std::shared_ptr<torch::jit::Operator>> chosen_; // by op id, once found
 };
+
+// The LibTorch scalar type of an IR dtype.
+c10::ScalarType toScalarType(DType d);
 
 // The tensors in `v` (a tensor, a list or tuple of them), in order.
 void collectTensors(const c10::IValue &v, std::vector<at::Tensor> &out);

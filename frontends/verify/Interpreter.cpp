@@ -20,21 +20,6 @@ std::string shapeText(c10::IntArrayRef s) {
   return out + "]";
 }
 
-c10::ScalarType scalarType(DType d) {
-  switch (d) {
-  case DType::F16: return at::kHalf;
-  case DType::BF16: return at::kBFloat16;
-  case DType::F64: return at::kDouble;
-  case DType::I8: return at::kChar;
-  case DType::I16: return at::kShort;
-  case DType::I32: return at::kInt;
-  case DType::I64: return at::kLong;
-  case DType::U8: return at::kByte;
-  case DType::Bool: return at::kBool;
-  default: return at::kFloat;
-  }
-}
-
 } // namespace
 
 std::string describeOp(const Op &op) {
@@ -87,7 +72,7 @@ at::Tensor Interpreter::storedTensor(const Op &op) {
     return owner.attr(leaf).toTensor();
   }
   const Type *t = op.result()->type();
-  return at::zeros(t->shape(), at::TensorOptions().dtype(scalarType(t->dtype())));
+  return at::zeros(t->shape(), at::TensorOptions().dtype(toScalarType(t->dtype())));
 }
 
 std::vector<at::Tensor> Interpreter::execute(const Op &op, const std::vector<at::Tensor> &operands,

@@ -211,3 +211,25 @@ TEST_CASE("sortByName orders names as std::string does, across 8-byte chunks and
     ordered &= items[i].second == i;
   CHECK(ordered);
 }
+
+TEST_CASE("group-dependency results are found by layer name") {
+  auto g = parseGraph(
+      "graph @g(%x: f32[1,8,4,4]) {\n"
+      "  %b: f32[1,8,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 8, groups = 1} module \"b.conv\"\n"
+      "  %a: f32[1,8,4,4] = nn.Conv2d(%b) {in_channels = 8, out_channels = 8, groups = 4} module \"a.grouped\"\n"
+      "  return %a\n}\n",
+      "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  AnalysisManager am(*g, reg);
+  const GroupDependency &dep = am.getResult<GroupDependencyAnalysis>();
+  REQUIRE(dep.layers().size() == 2);
+  CHECK(dep.layers()[0].layer.str() == "b.conv"); // graph order
+  REQUIRE(dep.byName().size() == 2);
+  CHECK(dep.layers()[dep.byName()[0]].layer.str() == "a.grouped"); // name order
+  const GroupConstraint *b = dep.find(Symbol::get("b.conv"));
+  REQUIRE(b != nullptr);
+  CHECK(b->divisor == 4);
+  CHECK(b->minGroups == 1);
+  CHECK(dep.find(Symbol::get("a.grouped"))->minGroups == 4);
+  CHECK(dep.find(Symbol::get("nope")) == nullptr);
+}

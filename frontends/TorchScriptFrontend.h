@@ -14,6 +14,13 @@
 
 namespace pd {
 
+// Limits on a requested input, checked by the driver when it parses
+// --input-shape and again by the frontend before it allocates the inputs: the
+// analysis needs only the shapes, and a random input of a typo'd shape
+// (1x3x224224x224) must be refused with a message, not kill the process.
+inline constexpr int64_t kMaxInputBytes = int64_t(1) << 30; // all inputs together
+inline constexpr size_t kMaxInputRank = 64;
+
 struct TensorInputSpec {
   std::vector<int64_t> shape;
   DType dtype = DType::F32;

@@ -159,6 +159,8 @@ const Type *Parser::parseType(unsigned depth) {
     }
     expect(Tok::RBracket, "']'");
     const Type *type = Type::tensor(*dtype, shape);
+    if (std::optional<std::string> why = type->shapeProblem())
+      lex_.fail(t, *why);
     llvm::StringRef span = tensorTypeSpan(lex_.buffer(), t);
     if (!span.empty())
       typeCache_.try_emplace(span, type);

@@ -176,9 +176,88 @@ private:
   Symbol file_;
 };
 
+// TOML++ limits nested arrays and inline tables (256 levels) but not dotted
+// keys: `a.a.a... = 1` and `[a.a.a...]` become nested tables, built and freed
+// recursively, and 100000 levels overflow the stack. No rule needs more than
+// three levels, so a key with more than kMaxKeyParts parts is refused before
+// TOML++ sees the text. The scan follows TOML's lexical structure (strings,
+// comments, headers, key/value lines, inline tables and arrays) only as far
+// as needed to know which dots separate key parts.
+constexpr unsigned kMaxKeyParts = 32;
+
+void checkKeyDepth(std::string_view text, const std::string &fileName) {
+  std::vector<char> nesting; // '{' or '[' of the value being read
+  bool inKey = true;         // reading a key (line start, header, after '{' or ',' in a table)
+  unsigned dots = 0;
+  uint32_t line = 1;
+  size_t lineStart = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      lineStart = i + 1;
+      if (nesting.empty()) {
+        inKey = true;
+        dots = 0;
+      }
+      continue;
+    }
+    if (c == '#') { // a comment: to the end of the line
+      while (i + 1 < text.size() && text[i + 1] != '\n')
+        ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') { // a string: skip it (escapes only in "...")
+      bool multi = text.substr(i, 3) == std::string(3, c);
+      size_t j = i + (multi ? 3 : 1);
+      while (j < text.size()) {
+        if (c == '"' && text[j] == '\\') {
+          j += 2;
+          continue;
+        }
+        if (multi ? text.substr(j, 3) == std::string(3, c) : text[j] == c) {
+          j += multi ? 3 : 1;
+          break;
+        }
+        if (text[j] == '\n') {
+          if (!multi)
+            break; // unterminated: TOML++ reports it; the newline is read below
+          ++line;
+          lineStart = j + 1;
+        }
+        ++j;
+      }
+      i = j - 1;
+      continue;
+    }
+    if (inKey) {
+      if (c == '.' && ++dots >= kMaxKeyParts)
+        throw Error(Location{Symbol::get(fileName), line, static_cast<uint32_t>(i - lineStart + 1)},
+                    "a key with more than " + std::to_string(kMaxKeyParts) +
+                        " dotted parts (rule files need at most three levels)");
+      if (c == '=' || c == ']') {
+        inKey = c == ']'; // after a header only a comment may follow
+        dots = 0;
+      }
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      nesting.push_back(c);
+      inKey = c == '{';
+      dots = 0;
+    } else if ((c == '}' || c == ']') && !nesting.empty()) {
+      nesting.pop_back();
+    } else if (c == ',' && !nesting.empty() && nesting.back() == '{') {
+      inKey = true;
+      dots = 0;
+    }
+  }
+}
+
 } // namespace
 
 void loadRules(OpRegistry &registry, std::string_view text, const std::string &fileName) {
+  checkKeyDepth(text, fileName);
   toml::table root;
   try {
     root = toml::parse(text, fileName);

@@ -76,6 +76,19 @@ std::optional<int64_t> Type::numElements() const {
   return n;
 }
 
+std::optional<std::string> Type::shapeProblem() const {
+  if (kind_ != TypeKind::Tensor)
+    return std::nullopt;
+  if (shape_.size() > kMaxTensorRank)
+    return "tensor type with " + std::to_string(shape_.size()) + " dims (at most " +
+           std::to_string(kMaxTensorRank) + ")";
+  int64_t n = 1;
+  for (int64_t d : shape_)
+    if (d > 0 && __builtin_mul_overflow(n, d, &n))
+      return std::string("tensor type with more elements than fit in 64 bits");
+  return std::nullopt;
+}
+
 std::string Type::computeStr() const {
   switch (kind_) {
   case TypeKind::Tensor: {

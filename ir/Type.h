@@ -25,6 +25,8 @@ enum class TypeKind : uint8_t { Tensor, Int, Float, Bool, Str, None, Device, Lis
 
 // A dimension of -1 is unknown (scripted models whose shapes depend on data).
 inline constexpr int64_t kUnknownDim = -1;
+// Tensor ranks beyond this are refused (PyTorch's own limit is 64 as well).
+inline constexpr size_t kMaxTensorRank = 64;
 
 class Type {
 public:
@@ -42,6 +44,12 @@ public:
   std::optional<int64_t> dim(int64_t d) const;
   // Product of the dims, nullopt when a dim is unknown or the product overflows.
   std::optional<int64_t> numElements() const;
+  // Why this tensor type is beyond what the analyses handle, or nullopt: more
+  // than kMaxTensorRank dims, or known non-zero dims whose product overflows
+  // int64 (the analyses multiply dims: reshape factors, flatten strides; with
+  // this bound every such product of one shape's dims is exact). Checked by
+  // the parser and the verifier.
+  std::optional<std::string> shapeProblem() const;
   const std::vector<const Type *> &elements() const { return elements_; }
 
   // The text-format spelling, computed once (types are uniqued and immutable).

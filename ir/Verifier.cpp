@@ -20,6 +20,9 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
       throw Error(loc, "a value has an empty name");
     if (!v->type())
       throw Error(loc, "value " + ref(v) + " has no type");
+    if (v->type()->isTensor())
+      if (std::optional<std::string> why = v->type()->shapeProblem())
+        throw Error(loc, "value " + ref(v) + ": " + *why);
     if (!names.insert(v->name().id()).second)
       throw Error(loc, "value name " + ref(v) + " is defined twice");
     defined[v->id()] = 1;

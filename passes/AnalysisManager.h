@@ -28,15 +28,18 @@ public:
   AnalysisManager(Graph &g, const OpRegistry &registry) : graph_(g), registry_(registry) {}
 
   template <typename A> typename A::Result &getResult() {
-    auto &slot = cache_[&A::Key];
-    if (!slot) {
-      auto start = std::chrono::steady_clock::now();
-      A analysis;
-      slot = std::make_unique<Model<typename A::Result>>(analysis.run(graph_, *this));
-      ++runCounts_[&A::Key];
-      recordTime(A::Name, std::chrono::steady_clock::now() - start);
-    }
-    return static_cast<Model<typename A::Result> *>(slot.get())->result;
+    if (auto *cached = getCachedResult<A>())
+      return *cached;
+    auto start = std::chrono::steady_clock::now();
+    A analysis;
+    // run() may ask for other analyses, whose insertions can rehash cache_:
+    // the slot is looked up only after it returns, never held across it.
+    auto model = std::make_unique<Model<typename A::Result>>(analysis.run(graph_, *this));
+    auto &result = model->result;
+    cache_[&A::Key] = std::move(model);
+    ++runCounts_[&A::Key];
+    recordTime(A::Name, std::chrono::steady_clock::now() - start);
+    return result;
   }
   // The cached result, or null if it is not computed (never computes).
   template <typename A> typename A::Result *getCachedResult() {

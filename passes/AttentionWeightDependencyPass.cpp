@@ -3,6 +3,7 @@
 #include "passes/AttentionWeightDependency.h"
 #include "passes/Pass.h"
 #include "passes/ReportFormat.h"
+#include "passes/TextStyle.h"
 
 namespace pd {
 namespace {
@@ -23,13 +24,18 @@ public:
     w.endArray();
   }
   void writeText(std::ostream &os) const override {
-    os << "attention-weight-dependency: " << sets.size() << " attention "
+    os << paint(Paint::Title, "attention-weight-dependency") << ": " << sets.size() << " attention "
        << (sets.size() == 1 ? "group" : "groups") << " (q, k, v -> o)\n";
     for (size_t i = 0; i < sets.size(); ++i) {
       const auto &s = sets[i];
-      writeWrapped(os, "group " + std::to_string(i + 1) + "  ",
+      writeWrapped(os, paint(Paint::Label, "group " + std::to_string(i + 1)) + "  ",
                    {s[0] + ",", s[1] + ",", s[2], "->", s[3]}, /*commas=*/false);
     }
+  }
+  std::string summary() const override {
+    if (sets.empty())
+      return {};
+    return std::to_string(sets.size()) + (sets.size() == 1 ? " attention group" : " attention groups");
   }
   // NNI's AttentionWeightDependency.export(): the matmul and str() of its
   // group list, one row per matmul that has a group.

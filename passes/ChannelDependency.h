@@ -15,12 +15,19 @@
 #pragma once
 #include "passes/AnalysisManager.h"
 #include "passes/DependencySets.h"
+#include "passes/UnionFind.h"
 
 namespace pd {
 
 enum class PruneType { Filter, BatchNorm };
 
 DependencySets computeChannelDependency(const LayerIndex &ix, PruneType type);
+
+// The classes behind computeChannelDependency, for passes that need more than
+// the sets (explain: which joins tie a layer's set). Elements
+// 0..numLayers-1 are the layers; element numLayers + pos is the op at `pos`:
+// a join's element is in the class of the layers it ties.
+UnionFind channelDependencyClasses(const LayerIndex &ix, PruneType type);
 
 // Filter pruning (NNI's prune_type='Filter').
 struct ChannelDependencyAnalysis {

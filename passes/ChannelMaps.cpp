@@ -49,7 +49,7 @@ std::optional<BlockId> MapContext::slot(SlotRole role, int64_t weightDim, int64_
   uint32_t layer = ix_.layerOf(op_);
   if (layer == LayerIndex::kNoLayer || size <= 0)
     return std::nullopt;
-  return pos_.slot(layer, role, weightDim, size);
+  return pos_.slot(layer, role, weightDim, size, op_);
 }
 
 void MapContext::tieSame(BlockId a, BlockId b) {

@@ -136,13 +136,23 @@ void conv(MapContext &c, const MapSource &s) {
 // ---------------------------------------------------------------- norms
 int64_t channelDim(MapContext &c) { return c.map().arg(Key::ChannelDim).literal.value_or(1); }
 
+// Whether the layer has the tensors key `k` tells of (`absent`: the map has
+// no such key). When the key names an attribute the op lacks (a hand-written
+// .pdir; the TorchScript frontend always records them) the layer is taken to
+// have them: a member too many is what `prunedep verify` reports as
+// over-coupled, one too few would break the pruned model.
+bool hasTensors(MapContext &c, Key k, bool absent) {
+  const ChannelMap &m = c.map();
+  if (!m.has(k))
+    return absent;
+  return m.intArg(c.op(), k).value_or(1) != 0;
+}
+
 // Whether a norm module has per-channel tensors to prune: affine weight and
 // bias, running statistics, or (PReLU) more than one parameter.
 bool hasPerChannelTensors(MapContext &c) {
-  const ChannelMap &m = c.map();
-  bool affine = m.has(Key::Affine) ? m.intArg(c.op(), Key::Affine).value_or(0) != 0 : true;
-  bool stats = m.intArg(c.op(), Key::Stats).value_or(0) != 0;
-  std::optional<int64_t> count = m.intArg(c.op(), Key::ParamCount);
+  bool affine = hasTensors(c, Key::Affine, true), stats = hasTensors(c, Key::Stats, false);
+  std::optional<int64_t> count = c.map().intArg(c.op(), Key::ParamCount);
   return (affine || stats) && count.value_or(2) != 1;
 }
 

@@ -70,6 +70,8 @@ void reduce(MapContext &c, const MapSource &s) {
   if (c.tensorOperands().size() >= 2) // max(a, b): the pointwise overload
     return elementwise(c, s);
   int64_t rank = c.rank(operandRef(0));
+  if (rank < 0)
+    return c.stop(s.block, "the reduced operand is not a tensor");
   std::vector<bool> reduced(rank, true);
   if (std::optional<std::vector<int64_t>> dims = c.map().intsArg(c.op(), Key::Dim)) {
     reduced.assign(rank, false);
@@ -115,7 +117,8 @@ void concat(MapContext &c, const MapSource &s) {
       continue; // torch.cat skips empty 1-d tensors
     inputs.push_back(t);
     offset.push_back(total);
-    total += (*c.shape(t))[*dim];
+    if (__builtin_add_overflow(total, (*c.shape(t))[*dim], &total))
+      return c.stop(s.block, "the input sizes overflow");
   }
   if (total != (*c.shape(out))[*dim])
     return c.stop(s.block, "the input sizes do not add up to the result's");
@@ -154,7 +157,8 @@ void pieces(MapContext &c, const MapSource &s, bool equal) {
       return c.stop(s.block, "a piece has a different rank");
     offset.push_back(total);
     allEqual &= (*c.shape(p))[*dim] == (*c.shape(parts[0]))[*dim];
-    total += (*c.shape(p))[*dim];
+    if (__builtin_add_overflow(total, (*c.shape(p))[*dim], &total))
+      return c.stop(s.block, "the piece sizes overflow");
   }
   if (total != (*c.shape(in))[*dim])
     return c.stop(s.block, "the pieces do not add up to the input");
@@ -241,15 +245,17 @@ void slice(MapContext &c, const MapSource &s) {
   int64_t end = n;
   if (c.map().has(Key::Length)) {
     std::optional<int64_t> len = c.map().intArg(c.op(), Key::Length);
-    if (!len)
+    if (!len || *len < 0)
       return c.stop(s.block, "the narrow length is not known");
-    end = std::min(start + *len, n);
+    end = *len >= n - start ? n : start + *len; // no overflow whatever the attribute says
   } else if (std::optional<int64_t> e = c.map().intArg(c.op(), Key::End)) {
     end = clampIndex(*e);
   }
   int64_t step = c.map().intArg(c.op(), Key::Step).value_or(1);
-  int64_t count = end > start ? (end - start + step - 1) / step : 0;
-  if (step <= 0 || count != (*c.shape(out))[*dim])
+  if (step <= 0)
+    return c.stop(s.block, "the slice step is not positive");
+  int64_t count = end > start ? (end - start - 1) / step + 1 : 0;
+  if (count != (*c.shape(out))[*dim])
     return c.stop(s.block, "the slice bounds do not match the result's size");
   if (step != 1 && count > 1)
     // Removing an index would shift which ones the stride picks.
@@ -324,10 +330,12 @@ void pixel(MapContext &c, const MapSource &s, bool shuffle) {
     return;
   bool sourceIsBig = shuffle != s.tensor.isResult;
   BlockId big = sourceIsBig ? s.block : *o, small = sourceIsBig ? *o : s.block;
-  if (c.size(big) != c.size(small) * *r * *r)
+  int64_t rr = 0, expected = 0; // checked: the factor is an attribute, any int64
+  if (__builtin_mul_overflow(*r, *r, &rr) || __builtin_mul_overflow(c.size(small), rr, &expected) ||
+      c.size(big) != expected)
     return c.stop(s.block, "the channel counts do not match the factor");
   for (int64_t i = 0; i < c.size(big); ++i)
-    c.tie(big, i, small, i / (*r * *r));
+    c.tie(big, i, small, i / rr);
 }
 
 void pixelShuffle(MapContext &c, const MapSource &s) { pixel(c, s, true); }

@@ -1,12 +1,22 @@
 #include "passes/ChannelPositions.h"
 
+#include "ir/Printer.h"
+
 namespace pd {
 
 // Tensors have at most this many dims here (PyTorch allows 64).
 static constexpr int64_t kMaxRank = 64;
 
-BlockId ChannelPositions::add(PositionBlock b) {
+void ChannelPositions::tooLarge(int64_t size, const Location &loc, const std::string &what) const {
+  throw Error(loc, "channel-groups: " + what + " has " + std::to_string(size) +
+                       " indices, which would take the analysis past its limit of " +
+                       std::to_string(kMaxPositions) +
+                       " channel positions (it tracks every channel index one by one)");
+}
+
+BlockId ChannelPositions::add(PositionBlock b, int64_t size) {
   b.base = uf_.size();
+  b.size = static_cast<uint32_t>(size);
   uf_.grow(b.size);
   blocks_.push_back(b);
   return static_cast<BlockId>(blocks_.size() - 1);
@@ -21,8 +31,8 @@ std::optional<BlockId> ChannelPositions::valueBlock(const Value *v, int64_t dim)
   if (dim < 0 || dim >= rank || rank > kMaxRank)
     return std::nullopt;
   int64_t size = v->type()->shape()[dim];
-  if (size <= 0 || size > UINT32_MAX / 2)
-    return std::nullopt;
+  if (size <= 0)
+    return std::nullopt; // unknown or empty: no index to remove
   if (v->id() >= byValue_.size())
     byValue_.resize(v->id() + 1);
   for (const Keyed &k : byValue_[v->id()])
@@ -31,8 +41,11 @@ std::optional<BlockId> ChannelPositions::valueBlock(const Value *v, int64_t dim)
   PositionBlock b;
   b.value = v;
   b.dim = dim;
-  b.size = static_cast<uint32_t>(size);
-  BlockId id = add(b);
+  if (!fits(size)) {
+    const Op *def = v->definingOp();
+    tooLarge(size, def ? def->loc() : Location{}, "dim " + std::to_string(dim) + " of " + valueRef(v));
+  }
+  BlockId id = add(b, size);
   byValue_[v->id()].push_back({static_cast<uint32_t>(dim), id});
   queue_.push_back(id);
   return id;
@@ -47,7 +60,8 @@ std::optional<BlockId> ChannelPositions::findValueBlock(const Value *v, int64_t 
   return std::nullopt;
 }
 
-BlockId ChannelPositions::slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size) {
+BlockId ChannelPositions::slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size,
+                               const Op &op) {
   uint32_t key = (uint32_t(role) << 8) | uint32_t(weightDim & 0xff);
   if (layer >= byLayer_.size())
     byLayer_.resize(layer + 1);
@@ -58,8 +72,10 @@ BlockId ChannelPositions::slot(uint32_t layer, SlotRole role, int64_t weightDim,
   b.layer = layer;
   b.role = role;
   b.dim = weightDim;
-  b.size = static_cast<uint32_t>(size);
-  BlockId id = add(b);
+  if (!fits(size))
+    tooLarge(size, op.loc(), "weight dim " + std::to_string(weightDim) + " of '" +
+                                 std::string(op.displayName()) + "'");
+  BlockId id = add(b, size);
   byLayer_[layer].push_back({key, id});
   return id;
 }

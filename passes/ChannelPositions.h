@@ -48,8 +48,9 @@ public:
   std::optional<BlockId> findValueBlock(const Value *v, int64_t dim) const;
   // The weight slot of `layer` for `role` along weight dim `weightDim`;
   // `size` is used when it is created (a second call of the same module finds
-  // the slot its first call made: shared weights prune together).
-  BlockId slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size);
+  // the slot its first call made: shared weights prune together). `op` is the
+  // layer's op, named if the slot is too large.
+  BlockId slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size, const Op &op);
 
   const PositionBlock &block(BlockId b) const { return blocks_[b]; }
   uint32_t numBlocks() const { return static_cast<uint32_t>(blocks_.size()); }
@@ -81,8 +82,19 @@ public:
     return b;
   }
 
+  // All blocks together hold at most this many positions (8 bytes of
+  // union-find each, plus the grouping's tables: about 1-2 GB at the limit):
+  // a hostile shape such as f32[1,2000000000,1,1] is refused with a message
+  // (tests/ir/limits.test) instead of exhausting memory. Real models need far
+  // fewer; prunedep-bench stops channel-groups at 100k-op synthetic graphs.
+  static constexpr uint32_t kMaxPositions = uint32_t(1) << 26;
+
 private:
-  BlockId add(PositionBlock b);
+  // Checked before every block is added: `size` comes from the IR's shapes,
+  // which a hostile .pdir can make as large as int64 allows.
+  bool fits(int64_t size) const { return size <= int64_t(kMaxPositions) - int64_t(uf_.size()); }
+  [[noreturn]] void tooLarge(int64_t size, const Location &loc, const std::string &what) const;
+  BlockId add(PositionBlock b, int64_t size);
   std::vector<PositionBlock> blocks_;
   UnionFind uf_;
   // Blocks by value id and by layer (both dense): a value or layer has few,

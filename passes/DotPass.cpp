@@ -1,17 +1,19 @@
 // dot{coupled-only=false}: a Graphviz picture of the model at layer level,
 // behind `prunedep --format dot`. Nodes are the prunable layers and the ops
-// that tie them (add, mul, cat, a depthwise conv joining itself); an edge
-// runs from a layer to each join its channels reach. Layers of one
+// that tie them (add, mul, cat off the channel axis); an edge runs from a
+// layer to the first joins its channels reach, and from a join to the next
+// joins its channels reach (a chain of residual adds is a chain of edges, not
+// every layer above it wired to every add below). Layers of one
 // channel-dependency set share a colour; clusters follow the module
 // hierarchy. coupled-only keeps only what touches sets with more than one
 // member, so a densenet or a ViT stays readable.
 #include "passes/ChannelDependency.h"
-#include "passes/GraphWalk.h"
 #include "passes/OpFacts.h"
 #include "passes/Pass.h"
+#include "passes/WalkSteps.h"
 
+#include <algorithm>
 #include <map>
-#include <set>
 #include <sstream>
 
 namespace pd {
@@ -20,6 +22,10 @@ namespace {
 std::string dotId(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
+    if (c == '\n') { // a line break inside a label: DOT's escape for it
+      out += "\\n";
+      continue;
+    }
     if (c == '"' || c == '\\')
       out += '\\';
     out += c;
@@ -51,7 +57,7 @@ public:
                                     "#dcbeff", "#9a6324", "#fffac8", "#800000", "#aaffc3",
                                     "#808000", "#ffd8b1", "#000075", "#a9a9a9"};
     // Colour of each layer: its set's, when the set has more than one member.
-    std::map<uint32_t, std::string> colour; // layer id -> colour
+    std::vector<const char *> colour(ix.numLayers(), nullptr); // by layer id; null: not coupled
     size_t coupledSets = 0;
     for (const auto &set : sets.sets()) {
       if (set.size() < 2)
@@ -61,67 +67,78 @@ public:
         if (auto id = ix.findLayer(l.name))
           colour[*id] = c;
     }
-    StepTable toTargets(ix, [&](const Op &op, const OpRule *r) {
-      if (r && r->has(Trait::ChannelTarget))
-        return Step::Collect;
-      if (stopsAllWalks(r) || (r && r->has(Trait::Reshape) && !keepsChannelCount(op, *r)))
-        return Step::Stop;
-      return Step::Pass;
-    });
-    // Joins and the layers each reaches (the channel-dependency rules).
-    std::vector<std::pair<uint32_t, std::set<uint32_t>>> joins;
-    EpochMarks seen(ix.size());
-    for (uint32_t pos = 0; pos < ix.size(); ++pos) {
-      const OpRule *r = ix.rule(pos);
-      if (!r)
-        continue;
-      const Op &op = ix.op(pos);
-      bool join = (r->has(Trait::Elementwise) && numTensorOperands(op) >= 2) ||
-                  (r->has(Trait::Concat) && !isChannelConcat(op, *r));
-      if (!join)
-        continue;
-      std::set<uint32_t> reached;
+    StepTable toTargets = channelTargetSteps(ix, Trait::ChannelTarget);
+    // Each join walks up to the layers and the joins nearest above it; a join
+    // it passes through already stands for everything above that join (it
+    // walks through the same ops), so the walk stops there. Every op is thus
+    // walked by the joins just below it only: linear on residual chains and
+    // dense blocks, where one walk per join to every layer above it was
+    // quadratic.
+    constexpr uint32_t kNotJoin = ~0u;
+    std::vector<uint32_t> joinOf(ix.size(), kNotJoin); // position -> index into joins
+    struct Join {
+      uint32_t pos;
+      std::vector<uint32_t> layers, joinsAbove; // layer ids, indices into joins
+      bool coupled = false;                     // ties a set of more than one layer
+    };
+    std::vector<Join> joins;
+    for (uint32_t pos = 0; pos < ix.size(); ++pos)
+      if (ix.rule(pos) && isChannelJoin(ix.op(pos), *ix.rule(pos))) {
+        joinOf[pos] = static_cast<uint32_t>(joins.size());
+        joins.push_back({pos, {}, {}, false});
+      }
+    EpochMarks seen(ix.size()), seenLayer(ix.numLayers());
+    std::vector<uint32_t> work;
+    for (Join &join : joins) {
       seen.nextEpoch();
-      std::vector<uint32_t> work{pos};
-      seen.mark(pos);
+      seenLayer.nextEpoch();
+      work.assign(1, join.pos);
+      seen.mark(join.pos);
       while (!work.empty()) {
         uint32_t p = work.back();
         work.pop_back();
         Step s = toTargets[p];
         if (s == Step::Collect) {
-          reached.insert(ix.layerOf(p));
+          if (seenLayer.mark(ix.layerOf(p)))
+            join.layers.push_back(ix.layerOf(p));
           continue;
         }
-        if (s == Step::Stop && p != pos)
+        if (s == Step::Stop && p != join.pos)
           continue;
+        if (p != join.pos && joinOf[p] != kNotJoin) {
+          join.joinsAbove.push_back(joinOf[p]);
+          continue;
+        }
         for (uint32_t q : ix.preds(p))
           if (seen.mark(q))
             work.push_back(q);
       }
-      if (coupledOnly) {
-        bool touches = false;
-        for (uint32_t l : reached)
-          touches |= colour.count(l) > 0;
-        if (!touches)
-          continue;
-      }
-      joins.push_back({pos, std::move(reached)});
+      std::sort(join.layers.begin(), join.layers.end());
+      std::sort(join.joinsAbove.begin(), join.joinsAbove.end());
+      // Joins come in graph order, so the joins above are decided already.
+      for (uint32_t l : join.layers)
+        join.coupled |= colour[l] != nullptr;
+      for (uint32_t j : join.joinsAbove)
+        join.coupled |= joins[j].coupled;
     }
+    auto shown = [&](const Join &j) { return !coupledOnly || j.coupled; };
     // Nodes grouped by module for the clusters.
     std::map<std::string, std::vector<std::string>> byModule;
     for (uint32_t id = 0; id < ix.numLayers(); ++id) {
       const Layer &l = ix.layer(id);
-      if (!ix.has(l.position, Trait::ChannelTarget) || (coupledOnly && !colour.count(id)))
+      if (!ix.has(l.position, Trait::ChannelTarget) || (coupledOnly && !colour[id]))
         continue;
       auto ch = outChannels(*l.op, ix.rule(l.position));
-      std::string attrs = "label=" + dotId(std::string(l.str()) + "\\n" + std::string(l.op->kind().str().substr(3)) +
+      std::string attrs = "label=" + dotId(std::string(l.str()) + "\n" + std::string(l.op->kind().str().substr(3)) +
                                            (ch ? " " + std::to_string(*ch) + " ch" : std::string())) +
                           ", shape=box, style=filled, fillcolor=" +
-                          dotId(colour.count(id) ? colour[id] : "#ffffff");
+                          dotId(colour[id] ? colour[id] : "#ffffff");
       byModule[parentModule(l.str())].push_back(dotId(l.str()) + " [" + attrs + "];");
     }
-    for (const auto &[pos, reached] : joins) {
-      const Op &op = ix.op(pos);
+    for (const Join &join : joins) {
+      if (!shown(join))
+        continue;
+      const Op &op = ix.op(join.pos);
       std::string name(op.displayName());
       byModule[std::string(op.modulePath().str())].push_back(
           dotId("op:" + name) + " [label=" + dotId(std::string(op.kind().str())) +
@@ -142,11 +159,17 @@ public:
         os << "    " << n << "\n";
       os << "  }\n";
     }
-    for (const auto &[pos, reached] : joins)
-      for (uint32_t l : reached)
-        if (!coupledOnly || colour.count(l))
-          os << "  " << dotId(ix.layer(l).str()) << " -> "
-             << dotId("op:" + std::string(ix.op(pos).displayName())) << ";\n";
+    auto joinId = [&](const Join &j) { return dotId("op:" + std::string(ix.op(j.pos).displayName())); };
+    for (const Join &join : joins) {
+      if (!shown(join))
+        continue;
+      for (uint32_t l : join.layers)
+        if (!coupledOnly || colour[l])
+          os << "  " << dotId(ix.layer(l).str()) << " -> " << joinId(join) << ";\n";
+      for (uint32_t j : join.joinsAbove)
+        if (shown(joins[j]))
+          os << "  " << joinId(joins[j]) << " -> " << joinId(join) << ";\n";
+    }
     os << "}\n";
     auto r = std::make_unique<DotResult>();
     r->text = os.str();

@@ -1,11 +1,11 @@
 #include "passes/Explain.h"
 
-#include "passes/GraphWalk.h"
-#include "passes/OpFacts.h"
+#include "passes/ChannelDependency.h"
+#include "passes/WalkSteps.h"
+
+#include <llvm/ADT/DenseMap.h>
 
 #include <algorithm>
-#include <deque>
-#include <map>
 
 namespace pd {
 namespace {
@@ -14,30 +14,40 @@ constexpr uint32_t kNone = ~0u;
 
 // A breadth-first walk upward from `start` under `steps`, remembering for each
 // op reached the op it was reached from (towards `start`), so the path from
-// any collected layer back to `start` can be read off.
+// any collected layer back to `start` can be read off. Costs the ops it
+// reaches, not the graph: the visited marks and the queue are scratch shared
+// by every walk of one explanation.
 struct UpwardTree {
-  std::vector<uint32_t> parent;  // by position; kNone = not reached
-  std::vector<uint32_t> collected; // positions of collected layer calls
+  llvm::DenseMap<uint32_t, uint32_t> parent; // position -> the op it was reached from
+  std::vector<uint32_t> collected;           // positions of collected layer calls
 
-  UpwardTree(const LayerIndex &ix, const StepTable &steps, uint32_t start, bool fromPredecessors)
-      : parent(ix.size(), kNone) {
-    std::deque<uint32_t> work;
+  struct Scratch {
+    explicit Scratch(size_t n) : seen(n) {}
+    EpochMarks seen;
+    std::vector<uint32_t> queue;
+  };
+
+  UpwardTree(const LayerIndex &ix, const StepTable &steps, uint32_t start, bool fromPredecessors,
+             Scratch &scratch) {
+    scratch.seen.nextEpoch();
+    std::vector<uint32_t> &queue = scratch.queue;
+    queue.clear();
     auto reach = [&](uint32_t pos, uint32_t from) {
-      if (parent[pos] != kNone)
+      if (!scratch.seen.mark(pos))
         return;
       parent[pos] = from;
-      work.push_back(pos);
+      queue.push_back(pos);
     };
     if (fromPredecessors) {
+      scratch.seen.mark(start);
       parent[start] = start;
       for (uint32_t p : ix.preds(start))
         reach(p, start);
     } else {
       reach(start, start);
     }
-    while (!work.empty()) {
-      uint32_t pos = work.front();
-      work.pop_front();
+    for (size_t head = 0; head < queue.size(); ++head) {
+      uint32_t pos = queue[head];
       Step s = steps[pos];
       if (s == Step::Collect && !(fromPredecessors && pos == start)) {
         collected.push_back(pos);
@@ -55,9 +65,10 @@ struct UpwardTree {
     std::string s;
     while (true) {
       s += ix.op(pos).displayName();
-      if (parent[pos] == pos)
+      uint32_t up = parent.lookup(pos);
+      if (up == pos)
         return s;
-      pos = parent[pos];
+      pos = up;
       s += " -> ";
     }
   }
@@ -96,68 +107,60 @@ Explanation explainLayer(const LayerIndex &ix, Symbol name) {
   if (!layerId)
     return ex;
   ex.found = true;
-  const Trait target = Trait::ChannelTarget;
-  StepTable toTargets(ix, [&](const Op &op, const OpRule *r) {
-    if (r && r->has(target))
-      return Step::Collect;
-    if (stopsAllWalks(r) || (r && r->has(Trait::Reshape) && !keepsChannelCount(op, *r)))
-      return Step::Stop;
-    return Step::Pass;
-  });
-  StepTable toWeights(ix, [](const Op &, const OpRule *r) {
-    if (r && r->has(Trait::WeightLayer))
-      return Step::Collect;
-    return stopsAllWalks(r) ? Step::Stop : Step::Pass;
-  });
+  StepTable toTargets = channelTargetSteps(ix, Trait::ChannelTarget);
+  StepTable toWeights = weightLayerSteps(ix);
+  UpwardTree::Scratch scratch(ix.size());
 
-  // Every join and the layers it ties (the channel-dependency rules).
+  // The joins that tie the layer's set (the channel-dependency classes, in
+  // one linear pass): only their walks are needed, not every join's.
+  UnionFind classes = channelDependencyClasses(ix, PruneType::Filter);
+  const uint32_t numLayers = ix.numLayers(), mine = classes.find(*layerId);
   std::vector<Join> joins;
   for (uint32_t pos = 0; pos < ix.size(); ++pos) {
     const OpRule *r = ix.rule(pos);
     if (!r)
       continue;
-    const Op &op = ix.op(pos);
-    if ((r->has(Trait::Elementwise) && numTensorOperands(op) >= 2) ||
-        (r->has(Trait::Concat) && !isChannelConcat(op, *r)))
-      joins.push_back({pos, UpwardTree(ix, toTargets, pos, false)});
-    if ((isDepthwise(op, r) || isPerChannelGroupNorm(op, r)) && ix.layerOf(pos) != LayerIndex::kNoLayer) {
-      Join j{pos, UpwardTree(ix, toWeights, pos, true)};
+    if (isChannelJoin(ix.op(pos), *r) && classes.find(numLayers + pos) == mine)
+      joins.push_back({pos, UpwardTree(ix, toTargets, pos, false, scratch)});
+    if (isSelfJoin(ix, pos) && classes.find(ix.layerOf(pos)) == mine) {
+      Join j{pos, UpwardTree(ix, toWeights, pos, true, scratch)};
       j.tree.collected.push_back(pos); // the layer joins itself
       joins.push_back(std::move(j));
     }
   }
   // Breadth-first over layers: layer -> join -> layer, from the asked layer.
-  std::map<uint32_t, std::pair<uint32_t, uint32_t>> via; // layer -> (join index, previous layer)
-  std::map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> callsByLayer; // layer -> (join, pos)
+  // Each join is expanded once, by the first of its layers reached.
+  struct Via {
+    uint32_t join = kNone, prevLayer = kNone;
+    uint32_t prevCall = kNone, call = kNone; // positions of both layers' calls in that join
+  };
+  llvm::DenseMap<uint32_t, Via> via;
+  llvm::DenseMap<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> callsByLayer; // (join, pos)
   for (uint32_t j = 0; j < joins.size(); ++j)
     for (uint32_t pos : joins[j].tree.collected)
       callsByLayer[ix.layerOf(pos)].push_back({j, pos});
-  std::deque<uint32_t> work{*layerId};
-  via[*layerId] = {kNone, kNone};
-  while (!work.empty()) {
-    uint32_t l = work.front();
-    work.pop_front();
-    for (auto [j, pos] : callsByLayer[l]) {
-      (void)pos;
+  std::vector<uint8_t> expanded(joins.size(), 0);
+  std::vector<uint32_t> work{*layerId};
+  via[*layerId] = Via{};
+  for (size_t head = 0; head < work.size(); ++head) {
+    uint32_t l = work[head];
+    for (auto [j, pos] : callsByLayer.lookup(l)) {
+      if (expanded[j])
+        continue;
+      expanded[j] = 1;
       for (uint32_t other : joins[j].tree.collected) {
         uint32_t ol = ix.layerOf(other);
         if (via.count(ol))
           continue;
-        via[ol] = {j, l};
+        via[ol] = Via{j, l, pos, other};
         work.push_back(ol);
       }
     }
   }
-  for (const auto &[l, v] : via)
+  for (uint32_t l : work)
     ex.setMembers.emplace_back(ix.layer(l).str());
   std::sort(ex.setMembers.begin(), ex.setMembers.end());
-  auto callOf = [&](uint32_t join, uint32_t layer) {
-    for (uint32_t pos : joins[join].tree.collected)
-      if (ix.layerOf(pos) == layer)
-        return pos;
-    return kNone;
-  };
-  for (const auto &[l, v] : via) {
+  for (uint32_t l : work) {
     if (l == *layerId)
       continue;
     TieExplanation tie;
@@ -166,9 +169,9 @@ Explanation explainLayer(const LayerIndex &ix, Symbol name) {
     std::vector<std::string> hops;
     uint32_t cur = l;
     while (cur != *layerId) {
-      auto [j, prev] = via[cur];
-      hops.push_back(joinChain(ix, joins[j].tree, callOf(j, prev), callOf(j, cur)));
-      cur = prev;
+      const Via &v = via[cur];
+      hops.push_back(joinChain(ix, joins[v.join].tree, v.prevCall, v.call));
+      cur = v.prevLayer;
     }
     std::reverse(hops.begin(), hops.end());
     tie.chains = std::move(hops);
@@ -179,24 +182,45 @@ Explanation explainLayer(const LayerIndex &ix, Symbol name) {
 
   // Group constraints: a grouped conv / group norm requires its own channels
   // and those of the nearest conv/linear above it to divide by its groups.
+  // Which of them reach the layer: walk down from its calls through the ops
+  // an upward walk passes (the reverse of that walk), then walk up from each
+  // constraining op found to read off the chain.
+  std::vector<uint32_t> constraining;
+  std::vector<uint32_t> &down = scratch.queue;
+  down.clear();
+  scratch.seen.nextEpoch();
+  auto isConstraining = [&](uint32_t pos) {
+    return ix.layerOf(pos) != LayerIndex::kNoLayer && requiredGroups(ix.op(pos), ix.rule(pos)) > 1;
+  };
   for (uint32_t pos = 0; pos < ix.size(); ++pos) {
-    const OpRule *r = ix.rule(pos);
-    if (!r || ix.layerOf(pos) == LayerIndex::kNoLayer)
+    if (ix.layerOf(pos) != *layerId)
       continue;
-    const Op &op = ix.op(pos);
-    int64_t g = 1;
-    if (r->has(Trait::Grouped) && !isDepthwise(op, r))
-      g = convGroups(op, r);
-    else if (r->has(Trait::GroupNorm))
-      g = normGroups(op, r).value_or(1);
-    if (g <= 1)
-      continue;
+    if (isConstraining(pos))
+      constraining.push_back(pos);
+    if (toWeights[pos] == Step::Collect)
+      for (uint32_t s : ix.succs(pos))
+        if (scratch.seen.mark(s))
+          down.push_back(s);
+  }
+  for (size_t head = 0; head < down.size(); ++head) {
+    uint32_t pos = down[head];
+    if (ix.layerOf(pos) != *layerId && isConstraining(pos))
+      constraining.push_back(pos);
+    if (toWeights[pos] == Step::Pass)
+      for (uint32_t s : ix.succs(pos))
+        if (scratch.seen.mark(s))
+          down.push_back(s);
+  }
+  std::sort(constraining.begin(), constraining.end());
+  constraining.erase(std::unique(constraining.begin(), constraining.end()), constraining.end());
+  for (uint32_t pos : constraining) {
+    int64_t g = requiredGroups(ix.op(pos), ix.rule(pos));
     std::string from(ix.layer(ix.layerOf(pos)).str());
     if (ix.layerOf(pos) == *layerId) {
       ex.constraints.push_back({from, g, from + " (its own groups)"});
       continue;
     }
-    UpwardTree t(ix, toWeights, pos, true);
+    UpwardTree t(ix, toWeights, pos, true, scratch);
     for (uint32_t c : t.collected)
       if (ix.layerOf(c) == *layerId)
         ex.constraints.push_back({from, g, t.chainFrom(ix, c)});

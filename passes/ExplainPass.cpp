@@ -1,6 +1,7 @@
 // explain{layer=NAME}: the report behind `prunedep --explain NAME`.
 #include "passes/Explain.h"
 #include "passes/Pass.h"
+#include "passes/TextStyle.h"
 
 namespace pd {
 namespace {
@@ -37,17 +38,18 @@ public:
       return;
     }
     if (ex.ties.empty())
-      os << ex.layer << ": no other layer shares its output channels\n";
+      os << paint(Paint::Emphasis, ex.layer) << ": no other layer shares its output channels\n";
     else
-      os << ex.layer << " is tied to " << ex.ties.size() << " layer"
+      os << paint(Paint::Emphasis, ex.layer) << " is tied to " << ex.ties.size() << " layer"
          << (ex.ties.size() == 1 ? "" : "s") << ":\n";
     for (const TieExplanation &t : ex.ties) {
-      os << "  " << t.with << "\n";
+      os << "  " << paint(Paint::Label, t.with) << "\n";
       for (const std::string &c : t.chains)
         os << "    " << c << "\n";
     }
     for (const ConstraintExplanation &c : ex.constraints)
-      os << "  keep a multiple of " << c.groups << " channels, for " << c.from << ": " << c.chain
+      os << "  " << paint(Paint::Count, "keep a multiple of " + std::to_string(c.groups))
+         << " channels, for " << c.from << ": " << c.chain
          << "\n";
   }
   void writeCsv(std::ostream &os) const override {

@@ -1,7 +1,6 @@
 #include "passes/GroupDependency.h"
 
-#include "passes/GraphWalk.h"
-#include "passes/OpFacts.h"
+#include "passes/WalkSteps.h"
 
 #include <algorithm>
 #include <numeric>
@@ -59,24 +58,11 @@ struct Requirements {
 // flow the other way in one reverse sweep: required[X] collects the group
 // counts of every grouped layer that an upward walk through X would reach from.
 GroupDependency GroupDependency::compute(const LayerIndex &ix) {
-  StepTable steps(ix, [](const Op &, const OpRule *r) {
-    if (r && r->has(Trait::WeightLayer))
-      return Step::Collect;
-    return stopsAllWalks(r) ? Step::Stop : Step::Pass;
-  });
+  StepTable steps = weightLayerSteps(ix);
   // The group count each op requires of itself (0: none).
   std::vector<int64_t> own(ix.size(), 0);
-  for (uint32_t pos = 0; pos < ix.size(); ++pos) {
-    const OpRule *r = ix.rule(pos);
-    const Op &op = ix.op(pos);
-    if (r && r->has(Trait::Grouped)) {
-      int64_t g = convGroups(op, r);
-      // A depthwise conv's groups follow its channels: no extra constraint.
-      own[pos] = outChannels(op, r) == g ? 1 : g;
-    } else if (r && r->has(Trait::GroupNorm)) {
-      own[pos] = std::max<int64_t>(normGroups(op, r).value_or(1), 1);
-    }
-  }
+  for (uint32_t pos = 0; pos < ix.size(); ++pos)
+    own[pos] = requiredGroups(ix.op(pos), ix.rule(pos));
 
   std::vector<Requirements> required(ix.size());
   for (uint32_t pos = ix.size(); pos-- > 0;) {

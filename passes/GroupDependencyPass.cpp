@@ -3,6 +3,7 @@
 #include "passes/GroupDependency.h"
 #include "passes/Pass.h"
 #include "passes/ReportFormat.h"
+#include "passes/TextStyle.h"
 
 #include <algorithm>
 
@@ -33,12 +34,20 @@ public:
   void writeText(std::ostream &os) const override {
     size_t constrained = std::count_if(rows.begin(), rows.end(),
                                        [](const Row &r) { return r.divisor != 1; });
-    os << "group-dependency: " << constrained << " of " << rows.size()
+    os << paint(Paint::Title, "group-dependency") << ": " << constrained << " of " << rows.size()
        << " layers must keep a channel count divisible by more than 1\n";
     for (const Row &r : rows)
       if (r.divisor != 1)
-        os << "  " << r.layer.str() << "  divisor " << r.divisor << "  min_groups " << r.minGroups
-           << "\n";
+        os << "  " << r.layer.str() << "  " << paint(Paint::Count, "divisor " + std::to_string(r.divisor))
+           << "  min_groups " << r.minGroups << "\n";
+  }
+  std::string summary() const override {
+    size_t constrained = std::count_if(rows.begin(), rows.end(),
+                                       [](const Row &r) { return r.divisor != 1; });
+    if (constrained == 0)
+      return {};
+    return std::to_string(constrained) + (constrained == 1 ? " layer" : " layers") +
+           " with a group constraint";
   }
   // NNI's GroupDependency.export(): layer name and its divisor.
   void writeCsv(std::ostream &os) const override {

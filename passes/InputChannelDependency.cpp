@@ -1,7 +1,6 @@
 #include "passes/InputChannelDependency.h"
 
-#include "passes/GraphWalk.h"
-#include "passes/OpFacts.h"
+#include "passes/WalkSteps.h"
 
 namespace pd {
 
@@ -20,13 +19,7 @@ InputChannelDependencyAnalysis::Result InputChannelDependencyAnalysis::run(Graph
 // and NNI keeps them apart. One reverse sweep: when an op is reached, every
 // user of its results has been, so whether a result reaches a layer is known.
 DependencySets computeInputChannelDependency(const Graph &g, const LayerIndex &ix) {
-  StepTable steps(ix, [](const Op &op, const OpRule *r) {
-    if (r && r->has(Trait::WeightLayer))
-      return Step::Collect;
-    if (stopsAllWalks(r) || (r && r->has(Trait::Reshape) && !keepsChannelCount(op, *r)))
-      return Step::Stop;
-    return Step::Pass;
-  });
+  StepTable steps = weightLayerChannelSteps(ix);
   const uint32_t numLayers = ix.numLayers();
   UnionFind uf(numLayers + g.valueIdBound());
   std::vector<uint8_t> reaches(g.valueIdBound(), 0); // by value id

@@ -30,6 +30,7 @@ public:
 
 private:
   void separate();
+  void writeQuoted(std::string_view s);
   std::ostream &os_;
   std::vector<bool> first_; // per open container: nothing written yet
   bool afterKey_ = false;

@@ -11,9 +11,55 @@ std::optional<int64_t> channelCount(const Value *v) {
   return c;
 }
 
+// Whether two tensors have the same known sizes other than 1, in the same
+// order (false for a non-tensor or an unknown dim). Compares in place: it runs
+// for every reshape-like op of the graph in each walk's step table, so it
+// must not allocate.
+static bool sameSizesBeyondOne(const Value *a, const Value *b) {
+  auto isKnownTensor = [](const Value *v) {
+    if (!v || !v->type() || !v->type()->isTensor())
+      return false;
+    for (int64_t d : v->type()->shape())
+      if (d == kUnknownDim)
+        return false;
+    return true;
+  };
+  if (!isKnownTensor(a) || !isKnownTensor(b))
+    return false;
+  const std::vector<int64_t> &as = a->type()->shape(), &bs = b->type()->shape();
+  size_t i = 0, j = 0;
+  while (true) {
+    while (i < as.size() && as[i] == 1)
+      ++i;
+    while (j < bs.size() && bs[j] == 1)
+      ++j;
+    if (i == as.size() || j == bs.size())
+      return i == as.size() && j == bs.size();
+    if (as[i++] != bs[j++])
+      return false;
+  }
+}
+
+// A one-input op that only adds, drops or moves size-1 dims (between
+// tensors of rank 2 or more: a rank-1 result breaks, as in NNI).
+static bool movesOnlySizeOneDims(const Op &op, const OpRule &rule) {
+  if (rule.has(Trait::Concat) || numTensorOperands(op) != 1 || op.numResults() != 1 ||
+      !channelCount(op.result()))
+    return false;
+  for (const Value *v : op.operands())
+    if (v->type()->isTensor()) {
+      if (!channelCount(v))
+        return false;
+      return sameSizesBeyondOne(v, op.result());
+    }
+  return false;
+}
+
 bool keepsChannelCount(const Op &op, const OpRule &rule) {
   if (op.numResults() == 0)
     return false;
+  if (movesOnlySizeOneDims(op, rule))
+    return true;
   std::optional<int64_t> out = channelCount(op.result());
   if (!out)
     return false;

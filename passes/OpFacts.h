@@ -21,7 +21,11 @@ std::optional<int64_t> channelCount(const Value *v);
 // NNI's reshape_break_channel_dependency, negated and read from the shapes:
 // a reshape-like op keeps the channel dependency when its output and its input
 // (every tensor input of a concat) have the same known channel count. Rank <= 1
-// and unknown dims break, as in NNI.
+// and unknown dims break, as in NNI. Deviation: a one-input op between tensors
+// of rank 2 or more that only adds, drops or moves dims of size 1 (its sizes
+// other than 1 stay the same, in the same order: unsqueeze, squeeze,
+// MultiheadAttention's view [L, E] -> [L, 1, E] and transpose(1, 0) back to
+// [1, L, E]) moves no data and keeps it too.
 bool keepsChannelCount(const Op &op, const OpRule &rule);
 
 // The concat dim named by the rule's `dim` attribute, made non-negative against

@@ -50,6 +50,9 @@ public:
   virtual void writeText(std::ostream &os) const = 0;
   // The NNI export() format of the matching analysis (or a CSV of its own).
   virtual void writeCsv(std::ostream &os) const = 0;
+  // A few words for the text report's closing one-line summary ("4 coupled
+  // channel sets"), or empty to stay out of it (say, when nothing was found).
+  virtual std::string summary() const { return {}; }
 };
 
 // State shared by the passes of one pipeline run.

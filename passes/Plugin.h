@@ -17,7 +17,9 @@
 
 // Bump when anything a plugin sees (this header, Pass, PassResult, Graph, the
 // registries) changes incompatibly.
-#define PRUNEDEP_PLUGIN_API_VERSION 1
+//   1: first release.
+//   2: OpRule gained its channel map; PassResult gained summary().
+#define PRUNEDEP_PLUGIN_API_VERSION 2
 
 namespace pd {
 

@@ -1,5 +1,7 @@
 #include "passes/ReportFormat.h"
 
+#include "passes/TextStyle.h"
+
 namespace pd {
 
 std::string csvField(std::string_view s) {
@@ -58,13 +60,15 @@ std::string pythonListRepr(const std::vector<std::string> &items) {
 
 void writeWrapped(std::ostream &os, const std::string &head, const std::vector<std::string> &items,
                   bool commas, size_t width) {
-  const size_t indent = head.size();
+  // Painted text counts by what shows on the terminal, not by its bytes.
+  const size_t indent = visibleWidth(head);
   os << head;
   size_t col = indent;
   for (size_t i = 0; i < items.size(); ++i) {
     std::string piece = items[i] + (commas && i + 1 < items.size() ? "," : "");
+    size_t pieceWidth = visibleWidth(piece);
     if (i > 0) {
-      if (col + 1 + piece.size() > width) {
+      if (col + 1 + pieceWidth > width) {
         os << '\n' << std::string(indent, ' ');
         col = indent;
       } else {
@@ -73,7 +77,7 @@ void writeWrapped(std::ostream &os, const std::string &head, const std::vector<s
       }
     }
     os << piece;
-    col += piece.size();
+    col += pieceWidth;
   }
   os << '\n';
 }

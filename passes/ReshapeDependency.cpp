@@ -1,7 +1,6 @@
 #include "passes/ReshapeDependency.h"
 
-#include "passes/GraphWalk.h"
-#include "passes/OpFacts.h"
+#include "passes/WalkSteps.h"
 
 #include <algorithm>
 
@@ -21,11 +20,7 @@ ReshapeDependencyAnalysis::Result ReshapeDependencyAnalysis::run(Graph &, Analys
 // when those regions are bounded, as they are in real models. (The answer
 // itself can be quadratic: n views below one add of n convs list n each.)
 ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
-  StepTable steps(ix, [](const Op &, const OpRule *r) {
-    if (r && r->has(Trait::WeightLayer))
-      return Step::Collect;
-    return stopsAllWalks(r) ? Step::Stop : Step::Pass;
-  });
+  StepTable steps = weightLayerSteps(ix);
   constexpr uint32_t kNotView = ~0u;
   std::vector<uint32_t> entryOf(ix.size(), kNotView);
   EpochMarks seenOp(ix.size()), seenLayer(ix.numLayers());

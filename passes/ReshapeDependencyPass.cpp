@@ -2,6 +2,7 @@
 // directly above it.
 #include "passes/Pass.h"
 #include "passes/ReportFormat.h"
+#include "passes/TextStyle.h"
 #include "passes/ReshapeDependency.h"
 
 namespace pd {
@@ -35,11 +36,20 @@ public:
     size_t withLayers = 0;
     for (const Row &r : rows)
       withLayers += !r.layers.empty();
-    os << "reshape-dependency: " << rows.size() << " view/reshape ops, " << withLayers
+    os << paint(Paint::Title, "reshape-dependency") << ": " << rows.size() << " view/reshape ops, " << withLayers
        << " with conv/linear layers above them\n";
     for (const Row &r : rows)
       if (!r.layers.empty())
         writeWrapped(os, "  " + std::string(r.op.str()) + "  <-  ", r.names());
+  }
+  std::string summary() const override {
+    size_t withLayers = 0;
+    for (const Row &r : rows)
+      withLayers += !r.layers.empty();
+    if (withLayers == 0)
+      return {};
+    return std::to_string(withLayers) + (withLayers == 1 ? " reshape" : " reshapes") +
+           " tied to layers";
   }
   // NNI's ReshapeDependency.export() meant to write the op then its layers;
   // it writes `[op].extend(layers)`, i.e. None, so its rows come out empty.

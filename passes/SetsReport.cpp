@@ -1,6 +1,7 @@
 #include "passes/SetsReport.h"
 
 #include "passes/ReportFormat.h"
+#include "passes/TextStyle.h"
 
 #include <algorithm>
 
@@ -56,15 +57,27 @@ void SetsResult::writeText(std::ostream &os) const {
   size_t numSets = begin_.size() - 1, tied = 0;
   for (size_t s = 0; s < numSets; ++s)
     tied += begin_[s + 1] - begin_[s] > 1;
-  os << title_ << ": " << members_.size() << " layers in " << numSets << " sets, " << tied
-     << (tied == 1 ? " set" : " sets") << " with more than one member\n";
+  os << paint(Paint::Title, title_) << ": " << members_.size() << " layers in " << numSets
+     << " sets, " << tied << (tied == 1 ? " set" : " sets") << " with more than one member\n";
   size_t n = 0;
   for (size_t s = 0; s < numSets; ++s) {
     if (begin_[s + 1] - begin_[s] < 2)
       continue;
-    std::string head = "set " + std::to_string(++n) + "  " + channels_[s] + " ch  ";
+    std::string head = paint(Paint::Label, "set " + std::to_string(++n)) + "  " +
+                       paint(Paint::Count, channels_[s] + " ch") + "  ";
     writeWrapped(os, head, names(s));
   }
+}
+
+std::string SetsResult::summary() const {
+  size_t tied = 0;
+  for (size_t s = 0; s + 1 < begin_.size(); ++s)
+    tied += begin_[s + 1] - begin_[s] > 1;
+  // "channel-dependency" -> "4 coupled channel sets", "input-channel-..." -> "input"
+  std::string what = pass.substr(0, pass.rfind("-dependency"));
+  if (what.size() > 8 && what.compare(what.size() - 8, 8, "-channel") == 0)
+    what.resize(what.size() - 8);
+  return std::to_string(tied) + " coupled " + what + (tied == 1 ? " set" : " sets");
 }
 
 // NNI's ChannelDependency.export(): a header, then "Set N" and the members of

@@ -25,6 +25,7 @@ public:
   void writeJson(JsonWriter &w) const override;
   void writeText(std::ostream &os) const override;
   void writeCsv(std::ostream &os) const override;
+  std::string summary() const override;
 
 private:
   std::vector<std::string> names(size_t set) const;

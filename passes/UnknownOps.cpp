@@ -13,7 +13,7 @@ UnknownOpPolicy parseUnknownOpPolicy(const std::string &text) {
   throw Error("--unknown-ops must be error, warn, transparent or barrier, not '" + text + "'");
 }
 
-void resolveUnknownOps(const Graph &g, OpRegistry &rules, UnknownOpPolicy policy,
+size_t resolveUnknownOps(const Graph &g, OpRegistry &rules, UnknownOpPolicy policy,
                        std::vector<std::string> &warnings) {
   // kind -> (first op, module paths), in order of first appearance
   std::vector<Symbol> order;
@@ -54,6 +54,7 @@ void resolveUnknownOps(const Graph &g, OpRegistry &rules, UnknownOpPolicy policy
     r.origin = "--unknown-ops";
     rules.add(std::move(r));
   }
+  return order.size();
 }
 
 } // namespace pd

@@ -19,7 +19,8 @@ UnknownOpPolicy parseUnknownOpPolicy(const std::string &text);
 // Adds a rule (barrier or transparent) for every op kind in `g` without one,
 // so the passes only ever see known ops. With Error, throws at the first
 // unknown op instead; with Warn, appends one warning per unknown kind.
-void resolveUnknownOps(const Graph &g, OpRegistry &rules, UnknownOpPolicy policy,
+// Returns how many op kinds had no rule.
+size_t resolveUnknownOps(const Graph &g, OpRegistry &rules, UnknownOpPolicy policy,
                        std::vector<std::string> &warnings);
 
 } // namespace pd

@@ -19,6 +19,10 @@ using torch::jit::Value;
 namespace prim = c10::prim;
 namespace aten = c10::aten;
 
+// Reads a module's hyper-parameters from the aten call of its forward, or,
+// for a layer used through its tensors, from the function op that uses them
+// (call mode: `find` gives that op, its arguments resolve through
+// `argValue`, and they win over the module's own attributes).
 class LeafReader {
 public:
   LeafReader(const torch::jit::Module &m, const std::string &method, const std::vector<int64_t> *input)
@@ -26,6 +30,9 @@ public:
     graph_ = m.get_method(method).graph()->copy();
     torch::jit::Inline(*graph_);
   }
+  LeafReader(const torch::jit::Module &m, const Node *call, ArgValue argValue,
+             const std::vector<int64_t> *input)
+      : m_(m), input_(input), call_(call), argValue_(std::move(argValue)) {}
 
   std::vector<NamedAttribute> take() { return std::move(out_); }
   void set(const char *name, Attribute a) { out_.push_back({Symbol::get(name), std::move(a)}); }
@@ -50,7 +57,13 @@ public:
   }
 
   // First node of one of `kinds` in the inlined forward, branches included.
-  Node *find(std::initializer_list<c10::Symbol> kinds) const {
+  const Node *find(std::initializer_list<c10::Symbol> kinds) const {
+    if (call_) {
+      for (c10::Symbol k : kinds)
+        if (call_->kind() == k)
+          return call_;
+      return nullptr;
+    }
     std::function<Node *(torch::jit::Block *)> walk = [&](torch::jit::Block *b) -> Node * {
       for (Node *n : b->nodes()) {
         for (c10::Symbol k : kinds)
@@ -68,6 +81,8 @@ public:
   // The value of a constant expression: constants, lists/tuples of them and
   // the module's own attributes.
   std::optional<Attribute> constant(const Value *v) const {
+    if (call_)
+      return argValue_(v);
     if (auto iv = torch::jit::toIValue(v))
       return toAttribute(*iv);
     const Node *n = v->node();
@@ -98,7 +113,11 @@ public:
   }
 
   // The module attribute if kept, else the argument of the aten call.
+  // In call mode the argument first: the call is what runs.
   std::optional<Attribute> attrOrArg(const char *name, const Node *n, const char *argName = nullptr) const {
+    if (call_)
+      if (auto a = arg(n, argName ? argName : name))
+        return a;
     if (auto a = moduleAttr(name))
       return a;
     return arg(n, argName ? argName : name);
@@ -115,12 +134,15 @@ public:
   }
 
   const torch::jit::Module &module() const { return m_; }
-  const torch::jit::Graph &graph() const { return *graph_; }
+  // The inlined forward; null in call mode.
+  const torch::jit::Graph *graph() const { return graph_.get(); }
 
 private:
   const torch::jit::Module &m_;
   const std::vector<int64_t> *input_;
   std::shared_ptr<torch::jit::Graph> graph_;
+  const Node *call_ = nullptr;
+  ArgValue argValue_;
   std::vector<NamedAttribute> out_;
 };
 
@@ -130,7 +152,7 @@ void convAttrs(LeafReader &r, bool transposed) {
   auto w = r.tensor("weight");
   if (!w)
     return;
-  Node *conv = r.find({aten::_convolution, aten::convolution, aten::conv1d, aten::conv2d,
+  const Node *conv = r.find({aten::_convolution, aten::convolution, aten::conv1d, aten::conv2d,
                        aten::conv3d, aten::conv_transpose1d, aten::conv_transpose2d,
                        aten::conv_transpose3d});
   int64_t groups = r.attrOrArg("groups", conv).value_or(Attribute(int64_t(1))).asInt().value_or(1);
@@ -158,7 +180,10 @@ void linearAttrs(LeafReader &r) {
   r.set("bias", r.tensor("bias").has_value());
 }
 
-// BatchNorm*, InstanceNorm*: num_features, eps, affine.
+// BatchNorm*, InstanceNorm*: num_features, eps, affine, track_running_stats.
+// The running statistics are per-channel tensors too (an InstanceNorm
+// without affine parameters may have them), so whether the module keeps them
+// is recorded: the buffers themselves tell (None when not tracked).
 void batchNormAttrs(LeafReader &r, c10::Symbol atenOp) {
   auto w = r.tensor("weight");
   auto mean = r.tensor("running_mean");
@@ -168,10 +193,11 @@ void batchNormAttrs(LeafReader &r, c10::Symbol atenOp) {
     r.set("num_features", *n);
   r.setIf("eps", r.attrOrArg("eps", r.find({atenOp})));
   r.set("affine", w.has_value());
+  r.set("track_running_stats", mean.has_value());
 }
 
 void groupNormAttrs(LeafReader &r) {
-  Node *gn = r.find({aten::group_norm});
+  const Node *gn = r.find({aten::group_norm});
   auto w = r.tensor("weight");
   r.setIf("num_groups", r.attrOrArg("num_groups", gn));
   std::optional<int64_t> c = w ? std::optional<int64_t>(w->size(0)) : r.inputDim(1);
@@ -184,7 +210,7 @@ void groupNormAttrs(LeafReader &r) {
 }
 
 void layerNormAttrs(LeafReader &r) {
-  Node *ln = r.find({aten::layer_norm});
+  const Node *ln = r.find({aten::layer_norm});
   auto w = r.tensor("weight");
   std::optional<Attribute> shape = r.attrOrArg("normalized_shape", ln);
   if (!shape && w)
@@ -229,10 +255,10 @@ void genericAttrs(LeafReader &r) {
       kept = true;
     }
   }
-  if (kept)
+  if (kept || !r.graph())
     return;
   const Node *only = nullptr;
-  for (const Node *n : r.graph().nodes()) {
+  for (const Node *n : r.graph()->nodes()) {
     bool producesTensor = false;
     for (const Value *o : n->outputs())
       producesTensor |= o->type()->kind() == c10::TypeKind::TensorType;
@@ -254,12 +280,8 @@ void genericAttrs(LeafReader &r) {
   }
 }
 
-} // namespace
-
-std::vector<NamedAttribute> leafAttributes(const torch::jit::Module &module, const std::string &type,
-                                           const std::string &method,
-                                           const std::vector<int64_t> *inputShape) {
-  LeafReader r(module, method, inputShape);
+// Fills `r` by the rule of `type`; false when the type has no dedicated rule.
+bool fillByType(LeafReader &r, const std::string &type) {
   using Fill = std::function<void(LeafReader &)>;
   static const std::unordered_map<std::string, Fill> kFamilies = {
       {"Conv1d", [](LeafReader &x) { convAttrs(x, false); }},
@@ -281,10 +303,28 @@ std::vector<NamedAttribute> leafAttributes(const torch::jit::Module &module, con
       {"PReLU", preluAttrs},
   };
   auto it = kFamilies.find(type);
-  if (it != kFamilies.end())
-    it->second(r);
-  else
+  if (it == kFamilies.end())
+    return false;
+  it->second(r);
+  return true;
+}
+
+} // namespace
+
+std::vector<NamedAttribute> leafAttributes(const torch::jit::Module &module, const std::string &type,
+                                           const std::string &method,
+                                           const std::vector<int64_t> *inputShape) {
+  LeafReader r(module, method, inputShape);
+  if (!fillByType(r, type))
     genericAttrs(r);
+  return r.take();
+}
+
+std::vector<NamedAttribute> functionalLayerAttributes(const torch::jit::Module &module, const std::string &type,
+                                                      const torch::jit::Node *call, const ArgValue &argValue,
+                                                      const std::vector<int64_t> *inputShape) {
+  LeafReader r(module, call, argValue, inputShape);
+  fillByType(r, type);
   return r.take();
 }
 

@@ -10,7 +10,10 @@
 #include "ir/Attribute.h"
 
 #include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/ir/ir.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,5 +27,17 @@ namespace pd::ts {
 std::vector<NamedAttribute> leafAttributes(const torch::jit::Module &module, const std::string &type,
                                            const std::string &method,
                                            const std::vector<int64_t> *inputShape);
+
+// The same attributes for a layer whose tensors a function op uses instead of
+// calling it (F.linear(x, self.out_proj.weight, self.out_proj.bias)): counts
+// from the module's tensors, the rest from the constant arguments of `call`
+// (which win over the module's own attributes: the call is what runs).
+// `argValue` gives an argument's value, nullopt when it is not a constant.
+// Only for the types with a dedicated rule (Conv*, Linear, norms, Embedding,
+// PReLU); others get no attributes.
+using ArgValue = std::function<std::optional<Attribute>(const torch::jit::Value *)>;
+std::vector<NamedAttribute> functionalLayerAttributes(const torch::jit::Module &module, const std::string &type,
+                                                      const torch::jit::Node *call, const ArgValue &argValue,
+                                                      const std::vector<int64_t> *inputShape);
 
 } // namespace pd::ts

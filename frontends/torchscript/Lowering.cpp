@@ -1,6 +1,7 @@
 #include "frontends/torchscript/Lowering.h"
 
 #include "frontends/torchscript/Attributes.h"
+#include "frontends/torchscript/FunctionalLayers.h"
 #include "frontends/torchscript/LeafAttributes.h"
 #include "frontends/torchscript/NameTable.h"
 
@@ -74,7 +75,7 @@ const Type *tensorType(const at::Tensor &t) {
 class Lowerer {
 public:
   Lowerer(const InlinedForward &fwd, const Recording &rec, std::vector<std::string> &warnings)
-      : fwd_(fwd), rec_(rec), warnings_(warnings), g_(std::make_unique<Graph>()) {}
+      : fwd_(fwd), rec_(rec), warnings_(warnings), g_(std::make_unique<Graph>()), storedUses_(fwd) {}
 
   std::unique_ptr<Graph> run(const std::string &name) {
     g_->setName(Symbol::get(name));
@@ -344,6 +345,93 @@ private:
     finishOutputs(n, op, outs);
   }
 
+  // What `l` is, for matchFunctionalLayer.
+  static CallArg callArg(const Lowered &l) {
+    CallArg a;
+    switch (l.kind) {
+    case Lowered::Kind::Tensor:
+      a.kind = CallArg::Kind::Tensor;
+      a.rank = static_cast<int64_t>(l.value->type()->shape().size());
+      break;
+    case Lowered::Kind::ConstTensor:
+      a.kind = CallArg::Kind::Tensor;
+      a.rank = l.constant.toTensor().dim();
+      break;
+    case Lowered::Kind::Param:
+      a.kind = CallArg::Kind::Stored;
+      a.path = l.path;
+      a.stored = l.constant.toTensor();
+      a.rank = a.stored.dim();
+      break;
+    case Lowered::Kind::Const:
+      a.kind = l.constant.isNone() ? CallArg::Kind::None : CallArg::Kind::Other;
+      a.value = l.constant;
+      break;
+    default:
+      break;
+    }
+    return a;
+  }
+
+  // The attribute form of a constant (or a list of constants); nullopt
+  // otherwise.
+  static std::optional<Attribute> constantAttribute(const Lowered &l) {
+    if (l.kind == Lowered::Kind::Const)
+      return toAttribute(l.constant);
+    if (l.kind != Lowered::Kind::Aggregate || !l.keys.empty())
+      return std::nullopt;
+    Attribute::List out;
+    for (const Lowered &e : l.elements) {
+      std::optional<Attribute> a = constantAttribute(e);
+      if (!a)
+        return std::nullopt;
+      out.push_back(std::move(*a));
+    }
+    return Attribute(std::move(out));
+  }
+
+  // A function op that is a module's layer used through its tensors
+  // (FunctionalLayers.h) becomes that layer's module op. False when `n` is
+  // no such op.
+  bool lowerFunctionalLayer(const Node *n) {
+    std::vector<CallArg> args;
+    for (const TValue *in : n->inputs()) {
+      auto it = map_.find(in);
+      if (it == map_.end())
+        return false; // lowerFunctionOp reports it
+      args.push_back(callArg(it->second));
+    }
+    std::optional<FunctionalLayer> layer = matchFunctionalLayer(n, args, fwd_, storedUses_);
+    if (!layer)
+      return false;
+    torch::jit::Module module = moduleAt(layer->path);
+    Value *data = materialize(get(n->input(layer->dataArg), n), n);
+    const std::vector<int64_t> *inShape = &data->type()->shape();
+    ArgValue argValue = [this](const TValue *v) -> std::optional<Attribute> {
+      auto it = map_.find(v);
+      return it == map_.end() ? std::nullopt : constantAttribute(it->second);
+    };
+    std::vector<NamedAttribute> attrs = functionalLayerAttributes(module, layer->type, n, argValue, inShape);
+    // A module of the layer's own type with a forward of its own: the
+    // verifier runs that forward, so it must compute what this call does.
+    if (shortTypeName(module.type()) == layer->type && module.find_method("forward") &&
+        leafAttributes(module, layer->type, "forward", inShape) != attrs)
+      return false;
+
+    std::vector<std::pair<Symbol, const Type *>> results;
+    std::vector<Lowered> outs = declareOutputs(n, layer->path, results);
+    Op *op = g_->createOp(moduleOpKind(layer->type), {data}, results);
+    for (NamedAttribute &a : attrs)
+      op->setAttr(a.name, std::move(a.value));
+    op->setModule(Symbol::get(layer->path), Symbol::get(layer->type));
+    op->setModuleCall(true);
+    Location loc = sourceLocation(n);
+    if (loc.known())
+      op->setLoc(loc, true);
+    finishOutputs(n, op, outs);
+    return true;
+  }
+
   // A dtype argument (aten::to's dtype) is an int code in TorchScript; we
   // spell it as the text format does ("f32"), which says what it means.
   static bool isDTypeArgument(const c10::TypePtr &t) {
@@ -534,6 +622,8 @@ private:
       }
       return;
     }
+    if (lowerFunctionalLayer(n))
+      return;
     lowerFunctionOp(n);
   }
 
@@ -563,6 +653,7 @@ private:
   std::unordered_map<std::string, Value *> params_;
   std::unordered_map<const TValue *, Value *> constants_;
   std::unordered_map<std::string, torch::jit::Module> modules_;
+  StoredTensorUses storedUses_;
 };
 
 } // namespace

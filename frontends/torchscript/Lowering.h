@@ -1,7 +1,9 @@
 // Building our IR from the inlined, recorded forward.
 //
 // Walks the top-level nodes once. A leaf module call becomes one module op
-// (`nn.Conv2d`, with its hyper-parameters); an aten op producing a tensor
+// (`nn.Conv2d`, with its hyper-parameters), and so does a layer used through
+// its tensors (F.linear on out_proj's weight and bias: FunctionalLayers.h);
+// an aten op producing a tensor
 // becomes a function op whose constant arguments are attributes named by the
 // op's schema. Everything else is plumbing and is folded away, as NNI's
 // unpack_manually does: constants, GetAttr, list/tuple/dict construction and

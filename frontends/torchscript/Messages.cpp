@@ -1,6 +1,7 @@
 #include "frontends/torchscript/Messages.h"
 
 #include <cctype>
+#include <cstring>
 #include <vector>
 
 namespace pd::ts {
@@ -44,6 +45,33 @@ static size_t errorPrefixLength(std::string_view line) {
   return colon + 2;
 }
 
+std::string printableText(std::string_view text) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    // The length of a well-formed UTF-8 sequence starting here, else 0.
+    size_t n = c < 0x80 ? (c >= 0x20 && c != 0x7f ? 1 : 0)
+               : c >= 0xc2 && c <= 0xdf ? 2
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4
+                                        : 0;
+    for (size_t k = 1; k < n; ++k)
+      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80)
+        n = 0;
+    if (n == 0) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 std::string condenseTorchMessage(std::string_view what) {
   // The C++ backtrace starts here in c10::Error::what().
   size_t bt = what.find("Exception raised from ");
@@ -61,6 +89,20 @@ std::string condenseTorchMessage(std::string_view what) {
   }
   if (lines.empty())
     return "unknown LibTorch error";
+  // A compilation error's first line introduces the source excerpt that
+  // follows ("Unknown type name 'X':"); the excerpt is dropped.
+  auto tidy = [](std::string s) {
+    for (const char *noise : {", please report a bug to PyTorch.",
+                              " (Could this error message be improved? If so, please report an "
+                              "enhancement request to PyTorch.)"}) {
+      size_t p = s.find(noise);
+      if (p != std::string::npos)
+        s.erase(p, std::strlen(noise));
+    }
+    while (!s.empty() && (s.back() == ':' || s.back() == ' '))
+      s.pop_back();
+    return s;
+  };
   // In an interpreter traceback the reason is the last "XxxError: ..." line;
   // it may continue on the following lines (long shape messages wrap).
   for (size_t i = lines.size(); i-- > 0;) {
@@ -68,10 +110,10 @@ std::string condenseTorchMessage(std::string_view what) {
       std::string reason(lines[i].substr(p));
       for (size_t j = i + 1; j < lines.size(); ++j)
         reason += " " + std::string(lines[j]);
-      return oneLine(reason);
+      return printableText(tidy(oneLine(reason)));
     }
   }
-  return oneLine(lines.front());
+  return printableText(tidy(oneLine(lines.front())));
 }
 
 } // namespace pd::ts

@@ -15,6 +15,12 @@ namespace pd::ts {
 // line; the backtrace dropped; inner whitespace runs collapsed.
 std::string condenseTorchMessage(std::string_view what);
 
+// `text` with every byte that is not part of well-formed UTF-8, and every
+// control character, written as \xNN: a corrupt archive's bytes reach
+// messages (a token LibTorch could not read), and a message must stay one
+// readable line.
+std::string printableText(std::string_view text);
+
 // Collapses newlines and runs of spaces into single spaces and trims.
 std::string oneLine(std::string_view text);
 

@@ -48,6 +48,9 @@ public:
   // "layer1.0 (BasicBlock)" or "the top-level module (ResNet)": for messages.
   std::string describeScope(const torch::jit::Node *n) const;
 
+  // The op table the leaves were chosen by.
+  const OpRegistry &registry() const { return *registry_; }
+
 private:
   friend InlinedForward inlineForward(const torch::jit::Module &, const OpRegistry &);
   friend size_t foldDecidedBranches(InlinedForward &,

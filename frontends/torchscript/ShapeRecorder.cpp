@@ -71,7 +71,41 @@ c10::ScalarType toScalarType(DType d) {
   throw Error("unknown dtype");
 }
 
+// "1x3x224x224" (the --input-shape spelling) for messages.
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s;
+  for (int64_t d : shape)
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s;
+}
+
+// Refuses, before anything is allocated, inputs that are empty, have a
+// negative size, or together exceed kMaxInputBytes (their byte count computed
+// with overflow checks). The driver checks --input-shape the same way; this
+// catches every other caller of the frontend.
+static void checkInputSizes(const std::vector<TensorInputSpec> &specs) {
+  int64_t total = 0;
+  for (size_t k = 0; k < specs.size(); ++k) {
+    const TensorInputSpec &s = specs[k];
+    std::string which = "input " + std::to_string(k + 1) + " (" + shapeText(s.shape) + ")";
+    if (s.shape.size() > kMaxInputRank)
+      throw Error(which + " has more than " + std::to_string(kMaxInputRank) + " dimensions");
+    int64_t bytes = static_cast<int64_t>(c10::elementSize(toScalarType(s.dtype)));
+    for (int64_t d : s.shape) {
+      if (d <= 0)
+        throw Error(which + ": every dimension must be at least 1");
+      if (__builtin_mul_overflow(bytes, d, &bytes))
+        throw Error(which + " would have more bytes than fit in 64 bits");
+    }
+    if (__builtin_add_overflow(total, bytes, &total) || total > kMaxInputBytes)
+      throw Error(which + ": the inputs would take more than " +
+                  std::to_string(kMaxInputBytes >> 20) +
+                  " MiB; the analysis needs only the shapes, so use batch 1 and a small size");
+  }
+}
+
 std::vector<c10::IValue> makeInputs(const std::vector<TensorInputSpec> &specs) {
+  checkInputSizes(specs);
   at::manual_seed(0);
   std::vector<c10::IValue> inputs;
   for (const TensorInputSpec &s : specs) {

@@ -49,3 +49,29 @@ TEST_CASE("a C++ backtrace is dropped") {
   CHECK(condenseTorchMessage("") == "unknown LibTorch error");
   CHECK(oneLine("  a\n  b\t c ") == "a b c");
 }
+
+TEST_CASE("a compilation error keeps its first line, without the excerpt's colon") {
+  std::string what = "\nUnknown type name '__torch__.torch.nn.modules.conv.Conv2d':\n"
+                     "  File \"code/__torch__.py\", line 6\n"
+                     "  conv : __torch__.torch.nn.modules.conv.Conv2d\n"
+                     "         ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ <--- HERE\n";
+  CHECK(condenseTorchMessage(what) == "Unknown type name '__torch__.torch.nn.modules.conv.Conv2d'");
+}
+
+TEST_CASE("LibTorch's requests to report bugs are dropped: the input is at fault") {
+  CHECK(condenseTorchMessage("isInt() INTERNAL ASSERT FAILED at \"ivalue.h\":602, please report a "
+                             "bug to PyTorch. \n") == "isInt() INTERNAL ASSERT FAILED at \"ivalue.h\":602");
+  CHECK(condenseTorchMessage("Expected hasRecord(\"version\") to be true, but got false.  (Could this "
+                             "error message be improved?  If so, please report an enhancement "
+                             "request to PyTorch.)") ==
+        "Expected hasRecord(\"version\") to be true, but got false.");
+}
+
+TEST_CASE("bytes of a corrupt archive are escaped, UTF-8 is kept") {
+  CHECK(printableText("found '\x98' here") == "found '\\x98' here");
+  CHECK(printableText("a\x01" "b\x7f") == "a\\x01b\\x7f");
+  CHECK(printableText("caf\xc3\xa9 \xe2\x86\x92") == "caf\xc3\xa9 \xe2\x86\x92");
+  CHECK(printableText("cut \xc3") == "cut \\xc3");
+  CHECK(condenseTorchMessage("expected a valid token but found '\x98' here:\n  File \"code/x.py\", line 1\n") ==
+        "expected a valid token but found '\\x98' here");
+}

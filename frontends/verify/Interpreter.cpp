@@ -89,12 +89,11 @@ std::vector<at::Tensor> Interpreter::execute(const Op &op, const std::vector<at:
   if (op.isModuleCall()) {
     torch::jit::Module &m = moduleAt(op.modulePath());
     const std::vector<MemberCut> *cuts = p ? p->moduleCuts(op.modulePath()) : nullptr;
-    if (cuts) {
-      if (!map)
-        throw Error("no channel map for " + std::string(op.kind().str()));
-      return callModulePruned(op, *map, m, operands, *cuts, *p);
-    }
-    return callModuleForward(m, operands);
+    if (!cuts && runsOwnForward(op, m))
+      return callModuleForward(m, operands);
+    if (!map)
+      throw Error("no channel map for " + std::string(op.kind().str()));
+    return callModulePruned(op, *map, m, operands, cuts ? *cuts : std::vector<MemberCut>{}, p);
   }
   if (p)
     return caller_.call(op, operands, prunedAttributes(op, map, *p, operands));

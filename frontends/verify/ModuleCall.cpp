@@ -52,7 +52,7 @@ at::Tensor cut(const at::Tensor &t, const std::vector<MemberCut> &cuts, ChannelM
 }
 
 std::vector<at::Tensor> conv(const Op &op, const ChannelMap &map, torch::jit::Module &m,
-                             const at::Tensor &x, const std::vector<MemberCut> &cuts, const Pruning &p) {
+                             const at::Tensor &x, const std::vector<MemberCut> &cuts, const Pruning *p) {
   std::optional<ConvFacts> f = convFacts(op, map);
   if (!f)
     throw Error("not a convolution with known channel counts");
@@ -68,8 +68,8 @@ std::vector<at::Tensor> conv(const Op &op, const ChannelMap &map, torch::jit::Mo
     // layer's output (or, dropping whole groups of a transposed conv, its
     // input) is cut.
     bool pruned = cutOf(cuts, R::Out, outDim) || (f->transposed && f->dropsGroups() && cutOf(cuts, R::In, inDim));
-    if (pruned)
-      bias = dropIndices(bias, 0, p.removedOn(op.result(), f->channelDim));
+    if (pruned && p)
+      bias = dropIndices(bias, 0, p->removedOn(op.result(), f->channelDim));
   }
   int64_t groups = f->groups;
   if (f->dropsGroups()) // groups shrink with the channels of a group
@@ -172,6 +172,11 @@ at::Tensor dropIndices(const at::Tensor &t, int64_t dim, const std::vector<int64
   return t.index_select(dim, at::tensor(kept, at::kLong));
 }
 
+bool runsOwnForward(const Op &op, torch::jit::Module &m) {
+  return m.type()->name() && m.type()->name()->name() == op.moduleType().str() &&
+         m.find_method("forward").has_value();
+}
+
 std::vector<at::Tensor> callModuleForward(torch::jit::Module &m, const std::vector<at::Tensor> &in) {
   std::vector<c10::IValue> args(in.begin(), in.end());
   c10::IValue out = m.forward(args);
@@ -182,7 +187,7 @@ std::vector<at::Tensor> callModuleForward(torch::jit::Module &m, const std::vect
 
 std::vector<at::Tensor> callModulePruned(const Op &op, const ChannelMap &map, torch::jit::Module &m,
                                          const std::vector<at::Tensor> &in,
-                                         const std::vector<MemberCut> &cuts, const Pruning &p) {
+                                         const std::vector<MemberCut> &cuts, const Pruning *p) {
   if (in.empty())
     throw Error("a module call without tensor operands");
   std::string_view type = op.moduleType().str();

@@ -31,8 +31,11 @@ fi
 # The installed binary, from another directory, with no INPUT: the built-in
 # model (only when the TorchScript frontend was built and installed).
 if find "$stage" -name libprunedep_torchscript.so | grep -q .; then
-  report=$(cd / && "$prunedep" 2>&1)
+  report=$(cd / && "$prunedep") || { echo "FAIL: installed prunedep without INPUT failed"; exit 1; }
   echo "$report" | head -n 5
-  echo "$report" | grep -q "resnet18" || { echo "FAIL: no built-in model report"; exit 1; }
+  echo "$report" | head -n 1 | grep -q "analysing the built-in model .*resnet18.pt" ||
+    { echo "FAIL: the first line does not name the built-in model"; exit 1; }
+  echo "$report" | grep -qx "set 1  64 ch  conv1, layer1.0.conv2, layer1.1.conv2" ||
+    { echo "FAIL: no resnet18 report from the installed binary"; exit 1; }
 fi
 echo "out-of-tree plugin: ok"

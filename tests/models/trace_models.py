@@ -12,11 +12,12 @@ and OUTDIR/NAME.json, the facts the end-to-end tests compare prunedep with:
      "modules": ["conv1", "layer1.0.bn1", ...],       # layers actually called
      "ir_contains": [...]}                            # lines the IR must hold
 
-`modules` lists, sorted, every module whose class is one of LAYER_TYPES and
-that runs during the forward pass (forward hooks, so an unused layer or one
-whose weight is used directly, like MultiheadAttention.out_proj, is absent).
-The class name is matched exactly, as the op table matches it: a subclass
-such as torchvision's LayerNorm2d is not a LayerNorm module op.
+`modules` lists, sorted, every layer that runs during the forward pass: each
+module whose class is one of LAYER_TYPES and that is called (forward hooks;
+the class name is matched exactly, as the op table matches it), and each
+module whose `weight` a torch.nn.functional layer function receives
+(MultiheadAttention runs F.linear on out_proj.weight without calling
+out_proj; torchvision's LayerNorm2d runs F.layer_norm on its own weight).
 
 No downloads: every torchvision model is built with weights=None and seeded.
 """
@@ -244,6 +245,26 @@ class LayerZoo(nn.Module):
         return a, b, c
 
 
+class FunctionalLayers(nn.Module):
+    """Layers used through their weights instead of called: F.conv2d and
+    F.layer_norm on a module's own weight and bias, and MultiheadAttention,
+    which runs F.linear on out_proj's weight (and on its packed in_proj)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.norm = nn.LayerNorm(8)
+        self.head = nn.Linear(8, 4)
+
+    def forward(self, x):
+        y = F.relu(F.conv2d(x, self.conv.weight, self.conv.bias, padding=1))
+        seq = y.flatten(2).transpose(1, 2)
+        a, _ = self.attn(seq, seq, seq, need_weights=False)
+        seq = F.layer_norm(seq + a, (8,), self.norm.weight, self.norm.bias)
+        return self.head(seq.mean(1))
+
+
 class DictOutput(nn.Module):
     def __init__(self):
         super().__init__()
@@ -297,6 +318,59 @@ class ScriptedLoop(nn.Module):
         return y
 
 
+# ------------------------------------------- hostile-input corpus (tests/e2e)
+class ListOutput(nn.Module):
+    """Returns a list (traced with strict=False, as a dict output is)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.left = nn.Conv2d(8, 4, 1)
+        self.right = nn.Conv2d(8, 6, 1)
+
+    def forward(self, x):
+        y = F.relu(self.conv(x))
+        return [self.left(y), self.right(y)]
+
+
+class NestedOutput(nn.Module):
+    """A tuple holding a tensor, a list and a dict (a detection head's shape)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.a = nn.Conv2d(8, 4, 1)
+        self.b = nn.Conv2d(8, 4, 1)
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):
+        y = self.conv(x)
+        pooled = torch.flatten(F.adaptive_avg_pool2d(y, 1), 1)
+        return y, [self.a(y), self.b(y)], {"score": self.fc(pooled)}
+
+
+class Identity(nn.Module):
+    """No layers: forward returns its input. A legitimate model with nothing
+    to prune (an empty report, not an error)."""
+
+    def forward(self, x):
+        return x
+
+
+class CheckedInput(nn.Module):
+    """Scripted; raises on inputs smaller than 8x8 (run by the tests with
+    4x4: the model's own message must reach the user)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+
+    def forward(self, x):
+        if x.size(2) < 8 or x.size(3) < 8:
+            raise ValueError("input smaller than 8x8")
+        return self.conv(x)
+
+
 # ---------------------------------------------------------------- the table
 def tv(name, **kw):
     def build():
@@ -334,9 +408,14 @@ MODELS = {
     "embedding": (EmbeddingModel, [((1, 16), torch.int64)], "trace"),
     "self_attention": (SelfAttention, [(2, 12, 64), ((2, 12), torch.int64)], "trace"),
     "layer_zoo": (LayerZoo, [(2, 4, 16), (1, 2, 4, 8, 8)], "trace"),
+    "functional_layers": (FunctionalLayers, [(1, 3, 8, 8)], "trace"),
     "dict_output": (DictOutput, [(1, 3, 16, 16)], "trace"),
     "scripted_branches": (ScriptedBranches, [(1, 3, 16, 16)], "script"),
     "scripted_loop": (ScriptedLoop, [(1, 3, 8, 8)], "script"),
+    "list_output": (ListOutput, [(1, 3, 16, 16)], "trace"),
+    "nested_output": (NestedOutput, [(1, 3, 16, 16)], "trace"),
+    "identity": (Identity, [(1, 3, 16, 16)], "trace"),
+    "checked_input": (CheckedInput, [(1, 3, 16, 16)], "script"),
 }
 
 # Lines (without the trailing loc) the lowered IR of a hand-written model
@@ -366,6 +445,19 @@ IR_CONTAINS = {
                   'embedding_dim = 64, padding_idx = 0} module "embed"'],
     "self_attention": ['%matmul: f32[2,4,12,12] = aten::matmul(%permute, %transpose)',
                        '%softmax: f32[2,4,12,12] = aten::softmax(%add) {dim = -1, dtype = none}'],
+    # Layers used through their weights are layer ops of the module holding
+    # the weights (FunctionalLayers.h); MultiheadAttention's packed in_proj
+    # stays a function op on the attention module's own parameters.
+    "functional_layers": [
+        '%conv: f32[1,8,8,8] = nn.Conv2d(%input) {in_channels = 3, out_channels = 8, '
+        'kernel_size = [3, 3], stride = [1, 1], padding = [1, 1], dilation = [1, 1], groups = 1, '
+        'bias = true} module "conv"',
+        '%attn.linear: f32[64,1,24] = aten::linear(%attn.transpose, %attn.in_proj_weight, '
+        '%attn.in_proj_bias) scope "attn" : MultiheadAttention',
+        '%attn.out_proj: f32[64,8] = nn.Linear(%attn.view_3) {in_features = 8, out_features = 8, '
+        'bias = true} module "attn.out_proj"',
+        '%norm: f32[1,64,8] = nn.LayerNorm(%add) {normalized_shape = [8], eps = 1e-05, '
+        'elementwise_affine = true} module "norm"'],
     "scripted_branches": ['%relu: f32[1,8,16,16] = aten::relu(%bn)',
                           '%cat: f32[1,16,16,16] = aten::cat(%relu, %sigmoid) {dim = 1}'],
 }
@@ -413,12 +505,50 @@ def called_layers(model, inputs):
     return sorted(called), out
 
 
+# The torch.nn.functional functions that compute a layer from its weight.
+LAYER_FUNCTIONS = [
+    "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+    "conv_transpose3d", "batch_norm", "instance_norm", "group_norm", "layer_norm",
+    "embedding", "prelu",
+]
+
+
+def layers_used_through_weights(model, inputs):
+    """Module paths whose `weight` a LAYER_FUNCTIONS function receives, in a
+    forward with autograd on (as traced: no fused attention fast path)."""
+    owners = {}
+    for path, module in model.named_modules():
+        w = module._parameters.get("weight") if path else None
+        if isinstance(w, torch.Tensor):
+            owners[id(w)] = path
+    used, originals = set(), {name: getattr(F, name) for name in LAYER_FUNCTIONS}
+
+    def spy(fn):
+        def wrapper(*args, **kwargs):
+            for a in list(args) + list(kwargs.values()):
+                if isinstance(a, torch.Tensor) and id(a) in owners:
+                    used.add(owners[id(a)])
+            return fn(*args, **kwargs)
+        return wrapper
+
+    try:
+        for name, fn in originals.items():
+            setattr(F, name, spy(fn))
+        with torch.enable_grad():
+            model(*inputs)
+    finally:
+        for name, fn in originals.items():
+            setattr(F, name, fn)
+    return used
+
+
 def build(name, outdir):
     builder, specs, mode = MODELS[name]
     torch.manual_seed(0)
     model = builder().eval()
     inputs, flags = example_inputs(specs)
     modules, out = called_layers(model, inputs)
+    modules = sorted(set(modules) | layers_used_through_weights(model, inputs))
     # Traced with autograd on, as NNI traces: in eval mode under no_grad,
     # nn.MultiheadAttention takes its fused fast path and the trace shows one
     # aten::_native_multi_head_attention instead of its projections, matmuls

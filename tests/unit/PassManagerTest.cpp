@@ -92,3 +92,41 @@ TEST_CASE("a pass name can be registered once") {
   PassInfo dup{"verify", "again", {}, [] { return std::unique_ptr<Pass>(); }, "plugin x"};
   CHECK_THROWS_WITH_AS(passes.add(dup), doctest::Contains("already registered"), Error);
 }
+
+namespace {
+// Analysis N asks for analysis N+1 while it runs: a first request inserts
+// every link's cache entry from inside the outer run(), enough to make the
+// cache grow (rehash) several times under the outer requests.
+template <int N> struct ChainAnalysis {
+  static AnalysisKey Key;
+  static constexpr const char *Name = "chain";
+  using Result = std::vector<int>;
+  Result run(Graph &g, AnalysisManager &am) {
+    Result r = am.getResult<ChainAnalysis<N + 1>>();
+    r.push_back(N);
+    return r;
+  }
+};
+template <> struct ChainAnalysis<96> {
+  static AnalysisKey Key;
+  static constexpr const char *Name = "chain-end";
+  using Result = std::vector<int>;
+  Result run(Graph &, AnalysisManager &) { return {96}; }
+};
+template <int N> AnalysisKey ChainAnalysis<N>::Key;
+AnalysisKey ChainAnalysis<96>::Key;
+} // namespace
+
+TEST_CASE("an analysis may request others while the cache grows under it") {
+  auto g = parseGraph(kGraph, "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  AnalysisManager am(*g, reg);
+  const std::vector<int> &r = am.getResult<ChainAnalysis<0>>();
+  REQUIRE(r.size() == 97);
+  CHECK(r.front() == 96);
+  CHECK(r.back() == 0);
+  CHECK(am.getResult<ChainAnalysis<50>>().size() == 47);
+  CHECK(am.runCount<ChainAnalysis<0>>() == 1);
+  CHECK(am.runCount<ChainAnalysis<50>>() == 1);
+  CHECK(&am.getResult<ChainAnalysis<0>>() == &r); // still the cached object
+}

@@ -1,10 +1,44 @@
 #include "tools/prunedep/CommandLine.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace pd {
 
+namespace {
+
+// Bytes per element of the dtypes --input-shape accepts.
+int64_t elementBytes(DType d) {
+  switch (d) {
+  case DType::F64: case DType::I64: case DType::C64: return 8;
+  case DType::C128: return 16;
+  case DType::F32: case DType::I32: return 4;
+  case DType::F16: case DType::BF16: case DType::I16: return 2;
+  default: return 1;
+  }
+}
+
+std::string byteCount(double bytes) {
+  const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  size_t u = 0;
+  while (bytes >= 1024 && u + 1 < sizeof units / sizeof *units) {
+    bytes /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+  return buf;
+}
+
+} // namespace
+
+// A bad shape is bad input (exit 1), like a bad model: it describes the data
+// the model is run on. Each problem is refused here, before LibTorch is
+// loaded or anything is allocated; the frontend checks the size again.
 TensorInputSpec parseInputShape(const std::string &text) {
+  auto bad = [&](const std::string &why) {
+    return Error("prunedep: error: --input-shape '" + text + "': " + why);
+  };
   TensorInputSpec spec;
   std::string dims = text;
   size_t colon = text.find(':');
@@ -29,9 +63,8 @@ TensorInputSpec parseInputShape(const std::string &text) {
         found = true;
       }
     if (!found)
-      throw UsageError("--input-shape '" + text + "': unknown dtype '" + dt +
-                       "' (use float32, float64, float16, bfloat16, int64, int32, int16, int8, "
-                       "uint8 or bool)");
+      throw bad("unknown dtype '" + dt +
+                "' (use float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool)");
   }
   size_t i = 0;
   while (true) {
@@ -39,19 +72,30 @@ TensorInputSpec parseInputShape(const std::string &text) {
     std::string part = dims.substr(i, x == std::string::npos ? std::string::npos : x - i);
     int64_t v = 0;
     auto r = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (r.ec == std::errc::result_out_of_range && r.ptr == part.data() + part.size())
+      throw bad("dimension " + part + " does not fit in 64 bits");
     if (part.empty() || r.ec != std::errc() || r.ptr != part.data() + part.size())
-      throw UsageError("--input-shape '" + text +
-                       "': expected dimensions like 1x3x224x224, optionally :int64");
+      throw bad("expected dimensions like 1x3x224x224, optionally :int64");
     if (v <= 0)
-      throw UsageError("--input-shape '" + text + "': dimension " + part +
-                       " must be positive");
-    if (v > (int64_t(1) << 31))
-      throw UsageError("--input-shape '" + text + "': dimension " + part + " is too large");
+      throw bad("dimension " + part + " must be at least 1 (the model is run on a random input of this shape)");
     spec.shape.push_back(v);
+    if (spec.shape.size() > kMaxInputRank)
+      throw bad("more than " + std::to_string(kMaxInputRank) + " dimensions");
     if (x == std::string::npos)
       break;
     i = x + 1;
   }
+  // The input is allocated and filled: refuse what would exhaust memory (the
+  // analysis needs the shapes only, so batch 1 and a small size do).
+  int64_t numel = 1;
+  for (int64_t d : spec.shape)
+    if (__builtin_mul_overflow(numel, d, &numel))
+      throw bad("the tensor would have more elements than fit in 64 bits");
+  int64_t bytes = 0;
+  if (__builtin_mul_overflow(numel, elementBytes(spec.dtype), &bytes) || bytes > kMaxInputBytes)
+    throw bad("the input would take " + byteCount(double(numel) * double(elementBytes(spec.dtype))) +
+              "; prunedep refuses inputs above " + byteCount(double(kMaxInputBytes)) +
+              " (the analysis needs only the shapes: use batch 1 and a small size the model accepts)");
   return spec;
 }
 
@@ -109,6 +153,13 @@ CommandLine parseCommandLine(int argc, char **argv) {
       else if (f == "dot") cl.format = OutputFormat::Dot;
       else throw UsageError("--format must be text, json, csv or dot, not '" + f + "'");
     }
+    else if (name == "--color" || name == "--colour") {
+      std::string c = hasValue ? value : "always";
+      if (c == "auto") cl.color = ColorMode::Auto;
+      else if (c == "always") cl.color = ColorMode::Always;
+      else if (c == "never") cl.color = ColorMode::Never;
+      else throw UsageError("--color must be auto, always or never, not '" + c + "'");
+    }
     else if (name == "--print-ir-after") cl.printIRAfter.insert(takeValue());
     else if (name == "--explain") {
       cl.explain = takeValue();
@@ -143,6 +194,8 @@ options:
   --format=FORMAT        text (default), json (schema prunedep/1), csv (NNI's export format)
                          or dot (Graphviz: layers, the ops tying them, one colour per set)
   --dot-coupled-only     with --format=dot: only sets with more than one member
+  --color[=WHEN]         colour the text report: auto (default: when stdout is a terminal
+                         and NO_COLOR is unset), always or never
   -o, --output FILE      write the report (or the IR) to FILE instead of stdout
   --emit-ir              print the IR after the pipeline instead of the report
   --explain LAYER        why LAYER is tied: the op chains to each member of its set
@@ -160,6 +213,11 @@ options:
   -h, --help             print this help and exit
 
 exit codes: 0 success, 1 bad input (message on stderr), 2 bad usage
+
+prunedep verify MODEL.pt --input-shape SHAPE [--rules FILE] [--load-plugin FILE]
+  proves the channel groups with LibTorch: prunes one channel group at a time,
+  runs the pruned model and checks every group is complete and minimal
+  (see `prunedep verify --help`)
 )";
 }
 

@@ -19,6 +19,8 @@ public:
 };
 
 enum class OutputFormat { Text, Json, Csv, Dot };
+// --color: Auto paints the text report only when stdout is a terminal.
+enum class ColorMode { Auto, Always, Never };
 
 struct CommandLine {
   std::string input; // empty: the built-in default model
@@ -31,6 +33,7 @@ struct CommandLine {
   bool dotCoupledOnly = false;
   std::string outputFile;
   OutputFormat format = OutputFormat::Text;
+  ColorMode color = ColorMode::Auto;
   bool emitIR = false;
   bool listPasses = false;
   bool help = false;

@@ -1,33 +1,31 @@
 #include "tools/prunedep/Report.h"
 
+#include "passes/ReportFormat.h"
+#include "passes/Session.h"
+#include "passes/TextStyle.h"
+
 namespace pd {
 
-static void writeJsonReport(const PassContext &ctx, const std::string &model, std::ostream &os) {
-  JsonWriter w(os);
-  w.beginObject();
-  w.key("schema").value("prunedep/1");
-  w.key("model").value(model);
-  w.key("results").beginArray();
+static void writeSummaryLine(const PassContext &ctx, const ReportSummary &summary,
+                             std::ostream &os) {
+  std::vector<std::string> parts;
+  parts.push_back(std::to_string(summary.prunableLayers) + " prunable layers");
   for (const auto &r : ctx.results) {
-    w.newline();
-    w.beginObject();
-    w.key("pass").value(r->pass);
-    if (!r->options.items().empty()) {
-      w.key("options").beginObject();
-      for (const auto &[k, v] : r->options.items())
-        w.key(k).value(v);
-      w.endObject();
-    }
-    r->writeJson(w);
-    w.endObject();
+    std::string s = r->summary();
+    if (!s.empty())
+      parts.push_back(std::move(s));
   }
-  w.endArray();
-  w.endObject();
-  os << '\n';
+  if (parts.size() == 1)
+    return; // nothing in this pipeline summarises itself (explain, dot, ...)
+  size_t unknown = summary.opKindsWithoutRules;
+  std::string ops = std::to_string(unknown) + (unknown == 1 ? " op kind" : " op kinds") +
+                    " without rules";
+  parts.push_back(unknown ? paint(Paint::Warning, ops) : ops);
+  writeWrapped(os, paint(Paint::Title, "summary") + ": ", parts);
 }
 
 void writeReport(const PassContext &ctx, const std::string &model, OutputFormat format,
-                 std::ostream &os) {
+                 std::ostream &os, const ReportSummary *summary) {
   switch (format) {
   case OutputFormat::Json:
     writeJsonReport(ctx, model, os);
@@ -46,6 +44,8 @@ void writeReport(const PassContext &ctx, const std::string &model, OutputFormat 
   case OutputFormat::Text:
     for (const auto &r : ctx.results)
       r->writeText(os);
+    if (summary && format == OutputFormat::Text)
+      writeSummaryLine(ctx, *summary, os);
     return;
   }
 }

@@ -1,11 +1,8 @@
 #include "tools/prunedep/TorchScriptLoader.h"
 
-#include <dlfcn.h>
-#include <unistd.h>
+#include "passes/ModuleLoader.h"
 
-#include <climits>
 #include <string>
-#include <sys/stat.h>
 
 #ifndef PD_FRONTEND_RELATIVE_DIRS
 #define PD_FRONTEND_RELATIVE_DIRS {"../../frontends/torchscript", "../lib/prunedep"}
@@ -13,41 +10,10 @@
 
 namespace pd {
 
-static std::string executableDir() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0)
-    return ".";
-  std::string p(buf, static_cast<size_t>(n));
-  return p.substr(0, p.find_last_of('/'));
-}
-
-static std::string findFrontend() {
-  const char *relative[] = PD_FRONTEND_RELATIVE_DIRS;
-  std::string dir = executableDir();
-  std::string tried;
-  for (const char *rel : relative) {
-    std::string path = dir + "/" + rel + "/libprunedep_torchscript.so";
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0)
-      return path;
-    tried += "\n  " + path;
-  }
-  throw Error("the TorchScript frontend (libprunedep_torchscript.so) is not installed; looked in:" +
-              tried);
-}
-
 FrontendOutput lowerTorchScript(const FrontendOptions &opts) {
-  std::string path = findFrontend();
-  // The handle stays open for the process: the graph's code and LibTorch's
-  // static state live in it.
-  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle)
-    throw Error("cannot load the TorchScript frontend: " + std::string(dlerror()));
-  auto lower = reinterpret_cast<LowerTorchScriptFn>(dlsym(handle, kLowerTorchScriptSymbol));
-  if (!lower)
-    throw Error(path + ": not a prunedep TorchScript frontend (no " +
-                std::string(kLowerTorchScriptSymbol) + ")");
+  auto lower = loadModuleFunction<LowerTorchScriptFn>(
+      "libprunedep_torchscript.so", PD_FRONTEND_RELATIVE_DIRS, "the TorchScript frontend",
+      kLowerTorchScriptSymbol);
   FrontendOutput out;
   lower(&opts, &out);
   if (!out.graph) {

@@ -4,20 +4,19 @@
 #include "ir/RuleFile.h"
 #include "ir/Verifier.h"
 #include "passes/ChannelGroupsReport.h"
+#include "passes/ModuleLoader.h"
 #include "passes/PluginLoader.h"
+#include "passes/TextStyle.h"
 #include "passes/UnknownOps.h"
 #include "tools/prunedep/CommandLine.h"
 #include "tools/prunedep/Report.h"
+#include "tools/prunedep/ReportOutput.h"
 #include "tools/prunedep/TorchScriptLoader.h"
 
-#include <dlfcn.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <climits>
 #include <cstring>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -52,37 +51,9 @@ exit codes: 0 every set verified and minimal, 1 a set failed or has
 over-coupled members (or bad input), 2 bad usage
 )";
 
-std::string executableDir() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0)
-    return ".";
-  std::string p(buf, static_cast<size_t>(n));
-  return p.substr(0, p.find_last_of('/'));
-}
-
 VerifyFn loadVerifier() {
-  const char *relative[] = PD_VERIFIER_RELATIVE_DIRS;
-  std::string dir = executableDir(), tried, path;
-  for (const char *rel : relative) {
-    std::string candidate = dir + "/" + rel + "/libprunedep_verify.so";
-    struct stat st;
-    if (stat(candidate.c_str(), &st) == 0) {
-      path = candidate;
-      break;
-    }
-    tried += "\n  " + candidate;
-  }
-  if (path.empty())
-    throw Error("the pruning verifier (libprunedep_verify.so) is not installed; looked in:" + tried);
-  // Stays loaded for the process, like the frontend (LibTorch's state).
-  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle)
-    throw Error("cannot load the pruning verifier: " + std::string(dlerror()));
-  auto fn = reinterpret_cast<VerifyFn>(dlsym(handle, kVerifySymbol));
-  if (!fn)
-    throw Error(path + ": not a prunedep verifier (no " + std::string(kVerifySymbol) + ")");
-  return fn;
+  return loadModuleFunction<VerifyFn>("libprunedep_verify.so", PD_VERIFIER_RELATIVE_DIRS,
+                                      "the pruning verifier", kVerifySymbol);
 }
 
 // The verification as a report section, so the driver's text / JSON writers
@@ -243,16 +214,10 @@ int runVerifyCommand(int argc, char **argv) {
 
   PassContext ctx;
   ctx.results.push_back(std::move(result));
-  std::ofstream file;
-  std::ostream *out = &std::cout;
-  if (!cl.outputFile.empty()) {
-    file.open(cl.outputFile, std::ios::binary);
-    if (!file)
-      throw Error(cl.outputFile + ": error: cannot open for writing");
-    out = &file;
-  }
-  writeReport(ctx, cl.input, cl.format, *out);
-  out->flush();
+  ReportOutput output(cl.outputFile);
+  setTextColor(output.wantsColor(cl.color));
+  writeReport(ctx, cl.input, cl.format, output.stream());
+  output.finish();
   return allGood ? 0 : 1;
 }
 

@@ -5,14 +5,17 @@
 #include "ir/Printer.h"
 #include "ir/RuleFile.h"
 #include "ir/Verifier.h"
+#include "passes/LayerIndex.h"
 #include "passes/PassManager.h"
 #include "passes/PassRegistry.h"
-#include "passes/PluginLoader.h"
+#include "passes/Session.h"
 #include "passes/UnknownOps.h"
 #include "passes/Pipeline.h"
+#include "passes/TextStyle.h"
 #include "tools/prunedep/CommandLine.h"
 #include "tools/prunedep/DefaultModel.h"
 #include "tools/prunedep/Report.h"
+#include "tools/prunedep/ReportOutput.h"
 #include "tools/prunedep/TorchScriptLoader.h"
 #include "tools/prunedep/VerifyCommand.h"
 
@@ -20,7 +23,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 
@@ -61,6 +63,16 @@ void listPasses(const PassRegistry &reg, std::ostream &os) {
   }
 }
 
+// Layers whose output channels can be pruned (the channel-dependency targets).
+size_t countPrunableLayers(AnalysisManager &am, const OpRegistry &rules) {
+  size_t n = 0;
+  for (const Layer &l : am.getResult<LayerIndexAnalysis>().layers()) {
+    const OpRule *rule = rules.lookup(l.op->kind());
+    n += rule && rule->has(Trait::ChannelTarget);
+  }
+  return n;
+}
+
 struct StageTime {
   std::string name;
   double seconds;
@@ -82,12 +94,9 @@ int run(int argc, char **argv) {
   auto since = [](auto t0) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
   auto t0 = clock();
-  OpRegistry rules = OpRegistry::withBuiltins();
-  PassRegistry passRegistry = PassRegistry::withBuiltins();
-  for (const std::string &p : cl.plugins)
-    loadPlugin(p, passRegistry, rules);
-  for (const std::string &f : cl.ruleFiles)
-    loadRuleFile(rules, f);
+  Registries registries = loadRegistries(cl.plugins, cl.ruleFiles);
+  OpRegistry &rules = registries.rules;
+  PassRegistry &passRegistry = registries.passes;
   stages.push_back({"rules and passes", since(t0)});
 
   if (cl.listPasses) {
@@ -123,8 +132,15 @@ int run(int argc, char **argv) {
     input = defaultModelPath();
     if (cl.inputShapes.empty())
       cl.inputShapes.push_back(parseInputShape(kDefaultModelInputShape));
-    std::cerr << "prunedep: no INPUT given; analysing the built-in model " << input << " ("
-              << kDefaultModelInputShape << ")\n";
+    // The first line says which model this is; on stdout for a text report
+    // (it is part of what the user reads), else on stderr (JSON/CSV/DOT
+    // must stay parseable).
+    std::string note = "prunedep: no INPUT given; analysing the built-in model " + input + " (" +
+                       kDefaultModelInputShape + ")\n";
+    if (cl.format == OutputFormat::Text && !cl.emitIR && cl.outputFile.empty())
+      std::cout << note << std::flush;
+    else
+      std::cerr << note;
   }
 
   std::unique_ptr<Graph> graph;
@@ -161,8 +177,14 @@ int run(int argc, char **argv) {
     stages.push_back({"verify", since(tv)});
   }
 
+  // Open the output before the passes run: a bad -o path fails fast.
+  ReportOutput output(cl.outputFile);
+  setTextColor(output.wantsColor(cl.color));
+
   PassContext ctx;
-  resolveUnknownOps(*graph, rules, parseUnknownOpPolicy(cl.unknownOps), ctx.warnings);
+  ReportSummary summary;
+  summary.opKindsWithoutRules =
+      resolveUnknownOps(*graph, rules, parseUnknownOpPolicy(cl.unknownOps), ctx.warnings);
   for (const std::string &w : ctx.warnings)
     std::cerr << "warning: " << w << "\n";
   ctx.warnings.clear();
@@ -171,22 +193,13 @@ int run(int argc, char **argv) {
   for (const std::string &w : ctx.warnings)
     std::cerr << "warning: " << w << "\n";
 
-  std::ofstream file;
-  std::ostream *out = &std::cout;
-  if (!cl.outputFile.empty()) {
-    file.open(cl.outputFile, std::ios::binary);
-    if (!file)
-      throw Error(cl.outputFile + ": error: cannot open for writing");
-    out = &file;
+  if (cl.emitIR) {
+    printGraph(*graph, output.stream());
+  } else {
+    summary.prunableLayers = countPrunableLayers(am, rules);
+    writeReport(ctx, input, cl.format, output.stream(), &summary);
   }
-  if (cl.emitIR)
-    printGraph(*graph, *out);
-  else
-    writeReport(ctx, input, cl.format, *out);
-  out->flush();
-  if (!*out)
-    throw Error((cl.outputFile.empty() ? std::string("<stdout>") : cl.outputFile) +
-                ": error: write failed");
+  output.finish();
 
   if (cl.timePasses) {
     std::cerr << "===-------------------------------------------===\n"

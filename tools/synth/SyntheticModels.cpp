@@ -2,6 +2,8 @@
 
 #include "tools/synth/GraphBuilder.h"
 
+#include <algorithm>
+
 namespace pd {
 
 std::vector<std::string> syntheticShapeNames() { return {"resnet", "densenet", "mobilenet", "transformer"}; }
@@ -28,8 +30,8 @@ std::string path(const char *stage, size_t block, const char *layer) {
   return std::string(stage) + "." + std::to_string(block) + "." + layer;
 }
 
-void resnet(GraphBuilder &b, Value *x, size_t minOps) {
-  const int64_t c = 64;
+void resnet(GraphBuilder &b, Value *x, size_t minOps, int64_t width) {
+  const int64_t c = width ? width : 64;
   x = b.unary("aten::relu", b.batchNorm(b.conv(x, "conv1", c, 3, 1, 1), "bn1"), "");
   for (size_t i = 0; b.ops() < minOps; ++i) {
     std::string s = "layer." + std::to_string(i);
@@ -40,9 +42,9 @@ void resnet(GraphBuilder &b, Value *x, size_t minOps) {
   }
 }
 
-void densenet(GraphBuilder &b, Value *x, size_t minOps) {
-  const int64_t growth = 32, bottleneck = 128, layersPerBlock = 12;
-  x = b.conv(x, "features.conv0", 64, 3, 1, 1);
+void densenet(GraphBuilder &b, Value *x, size_t minOps, int64_t width) {
+  const int64_t growth = width ? width : 32, bottleneck = 4 * growth, layersPerBlock = 12;
+  x = b.conv(x, "features.conv0", 2 * growth, 3, 1, 1);
   for (size_t blk = 0; b.ops() < minOps; ++blk) {
     std::vector<Value *> features{x};
     std::string bs = "features.block" + std::to_string(blk);
@@ -56,12 +58,12 @@ void densenet(GraphBuilder &b, Value *x, size_t minOps) {
     }
     std::string ts = "features.transition" + std::to_string(blk);
     Value *y = b.unary("aten::relu", b.batchNorm(b.cat(features, 1, bs), ts + ".norm"), ts);
-    x = b.conv(y, ts + ".conv", 64, 1, 1, 1);
+    x = b.conv(y, ts + ".conv", 2 * growth, 1, 1, 1);
   }
 }
 
-void mobilenet(GraphBuilder &b, Value *x, size_t minOps) {
-  const int64_t c = 32, expand = 96, squeeze = 8;
+void mobilenet(GraphBuilder &b, Value *x, size_t minOps, int64_t width) {
+  const int64_t c = width ? width : 32, expand = 3 * c, squeeze = std::max<int64_t>(c / 4, 1);
   x = b.unary("aten::hardswish", b.batchNorm(b.conv(x, "features.0.0", c, 3, 1, 1), "features.0.1"), "");
   for (size_t i = 1; b.ops() < minOps; ++i) {
     std::string s = "features." + std::to_string(i);
@@ -81,8 +83,9 @@ void mobilenet(GraphBuilder &b, Value *x, size_t minOps) {
   }
 }
 
-void transformer(GraphBuilder &b, Value *x, size_t minOps) {
-  const int64_t tokens = 16, dim = 64, heads = 4, hd = dim / heads;
+void transformer(GraphBuilder &b, Value *x, size_t minOps, int64_t width) {
+  const int64_t tokens = 16, heads = 4, dim = width ? (width + heads - 1) / heads * heads : 64,
+                hd = dim / heads;
   x = b.linear(x, "embed", dim);
   for (size_t i = 0; b.ops() < minOps; ++i) {
     std::string s = "encoder.layers." + std::to_string(i);
@@ -106,7 +109,7 @@ void transformer(GraphBuilder &b, Value *x, size_t minOps) {
 
 } // namespace
 
-std::unique_ptr<Graph> buildSyntheticModel(SyntheticShape shape, size_t minOps) {
+std::unique_ptr<Graph> buildSyntheticModel(SyntheticShape shape, size_t minOps, int64_t width) {
   auto g = std::make_unique<Graph>();
   g->setName(Symbol::get(syntheticShapeName(shape) + "_" + std::to_string(minOps)));
   GraphBuilder b(*g);
@@ -114,17 +117,17 @@ std::unique_ptr<Graph> buildSyntheticModel(SyntheticShape shape, size_t minOps) 
   switch (shape) {
   case SyntheticShape::ResNet: {
     Value *x = b.input({1, 3, kSpatial, kSpatial});
-    resnet(b, x, minOps);
+    resnet(b, x, minOps, width);
     break;
   }
   case SyntheticShape::DenseNet:
-    densenet(b, b.input({1, 3, kSpatial, kSpatial}), minOps);
+    densenet(b, b.input({1, 3, kSpatial, kSpatial}), minOps, width);
     break;
   case SyntheticShape::MobileNet:
-    mobilenet(b, b.input({1, 3, kSpatial, kSpatial}), minOps);
+    mobilenet(b, b.input({1, 3, kSpatial, kSpatial}), minOps, width);
     break;
   case SyntheticShape::Transformer:
-    transformer(b, b.input({1, 16, 32}), minOps);
+    transformer(b, b.input({1, 16, 32}), minOps, width);
     break;
   }
   out = g->ops().back().result();

@@ -20,7 +20,11 @@ SyntheticShape parseSyntheticShape(const std::string &name);
 std::string syntheticShapeName(SyntheticShape s);
 
 // A graph of `shape` with at least `minOps` ops (it stops after the block
-// that crosses the count).
-std::unique_ptr<Graph> buildSyntheticModel(SyntheticShape shape, size_t minOps);
+// that crosses the count). `width` sets the channel width its other widths
+// follow (resnet's and mobilenet's residual stream, densenet's growth rate,
+// the transformer's model dim, rounded up to its 4 heads); 0 keeps the
+// shape's own (64, 32, 32, 64). channel-groups' work grows with the
+// channels, so its scale test uses narrow graphs.
+std::unique_ptr<Graph> buildSyntheticModel(SyntheticShape shape, size_t minOps, int64_t width = 0);
 
 } // namespace pd

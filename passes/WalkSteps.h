@@ -1,0 +1,42 @@
+// The walk rules the channel analyses share: which ops a walk collects,
+// passes through or stops at, which ops tie the channels of the layers
+// above them (joins), and what group count an op requires. channel-dependency,
+// group-dependency, input-channel-dependency, reshape-dependency, explain and
+// dot all decide these the same way, so the rules live here once.
+#pragma once
+#include "passes/GraphWalk.h"
+
+#include <cstdint>
+
+namespace pd {
+
+// NNI's _get_parent_layers for channel-dependency: collect the layers with
+// `target` (channel-target or batchnorm-target), stop at a barrier and at a
+// reshape that changes the channel count, pass everything else.
+StepTable channelTargetSteps(const LayerIndex &ix, Trait target);
+
+// NNI's _depthwise_get_parent and the group-dependency walk: collect the
+// nearest conv/linear (`weight-layer`), stop at a barrier only.
+StepTable weightLayerSteps(const LayerIndex &ix);
+
+// The input-channel-dependency walk: collect conv/linear layers, stop at a
+// barrier and at a reshape that changes the channel count.
+StepTable weightLayerChannelSteps(const LayerIndex &ix);
+
+// An op that ties the channels of the targets above it: an `elementwise` op
+// with two or more tensor operands (one tensor and a scalar tie nothing), or
+// a `concat` off the channel axis.
+bool isChannelJoin(const Op &op, const OpRule &rule);
+
+// A layer that joins itself with the weight layers above it: a depthwise conv
+// or a per-channel GroupNorm that is a module call (a functional op has no
+// module to prune).
+bool isSelfJoin(const LayerIndex &ix, uint32_t pos);
+
+// The group count an op requires of its own channels and of the nearest
+// conv/linear above it: a grouped conv's groups (1 for a depthwise conv,
+// whose groups follow its channels), a group norm's num_groups (at least 1);
+// 0 for any other op.
+int64_t requiredGroups(const Op &op, const OpRule *rule);
+
+} // namespace pd

@@ -51,4 +51,10 @@ struct FrontendOutput {
 using LowerTorchScriptFn = void (*)(const FrontendOptions *, FrontendOutput *);
 inline constexpr const char *kLowerTorchScriptSymbol = "prunedep_lower_torchscript_v1";
 
+// Where a tool finds the module, relative to its executable (tools/X/): the
+// build tree, then an install (frontends/torchscript/meson.build installs it
+// to lib/prunedep). For passes/ModuleLoader.h.
+inline constexpr const char *kTorchScriptModuleFile = "libprunedep_torchscript.so";
+#define PD_TORCHSCRIPT_MODULE_DIRS {"../../frontends/torchscript", "../lib/prunedep"}
+
 } // namespace pd

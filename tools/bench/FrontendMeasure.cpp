@@ -1,28 +1,15 @@
 #include "tools/bench/FrontendMeasure.h"
 
 #include "frontends/TorchScriptBaseline.h"
+#include "passes/ModuleLoader.h"
 #include "tools/bench/Records.h"
 
-#include <dlfcn.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <climits>
 #include <limits>
 #include <sstream>
 
 namespace pd::bench {
 namespace {
-
-std::string executableDir() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0)
-    return ".";
-  std::string p(buf, static_cast<size_t>(n));
-  return p.substr(0, p.find_last_of('/'));
-}
 
 std::vector<TensorInputSpec> parseShapes(const std::string &shapes) {
   std::vector<TensorInputSpec> specs;
@@ -41,32 +28,26 @@ std::vector<TensorInputSpec> parseShapes(const std::string &shapes) {
 
 } // namespace
 
+constexpr const char *kFrontendWhat = "the TorchScript frontend";
+
 std::string findFrontendModule() {
-  // Build tree (tools/bench -> frontends/torchscript), then an install.
-  for (const char *rel : {"/../../frontends/torchscript", "/../lib/prunedep"}) {
-    std::string path = executableDir() + rel + "/libprunedep_torchscript.so";
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0)
-      return path;
+  try {
+    return findBesideExecutable(kTorchScriptModuleFile, PD_TORCHSCRIPT_MODULE_DIRS, kFrontendWhat);
+  } catch (const Error &) {
+    return "";
   }
-  return "";
 }
 
 int measureFrontend(const std::string &modelPath, const std::string &inputShapes, unsigned reps) {
-  std::string module = findFrontendModule();
-  if (module.empty()) {
-    emitError("the TorchScript frontend module is not built");
-    return 1;
-  }
-  void *handle = dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    emitError(std::string("cannot load the frontend: ") + dlerror());
-    return 1;
-  }
-  auto lower = reinterpret_cast<LowerTorchScriptFn>(dlsym(handle, kLowerTorchScriptSymbol));
-  auto baseline = reinterpret_cast<TimeLoadForwardFn>(dlsym(handle, kTimeLoadForwardSymbol));
-  if (!lower || !baseline) {
-    emitError(module + ": has no " + kLowerTorchScriptSymbol + " or " + kTimeLoadForwardSymbol);
+  LowerTorchScriptFn lower;
+  TimeLoadForwardFn baseline;
+  try {
+    lower = loadModuleFunction<LowerTorchScriptFn>(kTorchScriptModuleFile, PD_TORCHSCRIPT_MODULE_DIRS,
+                                                   kFrontendWhat, kLowerTorchScriptSymbol);
+    baseline = loadModuleFunction<TimeLoadForwardFn>(kTorchScriptModuleFile, PD_TORCHSCRIPT_MODULE_DIRS,
+                                                     kFrontendWhat, kTimeLoadForwardSymbol);
+  } catch (const Error &e) {
+    emitError(e.what());
     return 1;
   }
   OpRegistry rules = OpRegistry::withBuiltins();

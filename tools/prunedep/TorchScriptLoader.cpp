@@ -4,15 +4,11 @@
 
 #include <string>
 
-#ifndef PD_FRONTEND_RELATIVE_DIRS
-#define PD_FRONTEND_RELATIVE_DIRS {"../../frontends/torchscript", "../lib/prunedep"}
-#endif
-
 namespace pd {
 
 FrontendOutput lowerTorchScript(const FrontendOptions &opts) {
   auto lower = loadModuleFunction<LowerTorchScriptFn>(
-      "libprunedep_torchscript.so", PD_FRONTEND_RELATIVE_DIRS, "the TorchScript frontend",
+      kTorchScriptModuleFile, PD_TORCHSCRIPT_MODULE_DIRS, "the TorchScript frontend",
       kLowerTorchScriptSymbol);
   FrontendOutput out;
   lower(&opts, &out);

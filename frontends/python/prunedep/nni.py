@@ -129,9 +129,6 @@ class GroupDependency(Dependency):
 class ReshapeDependency(Dependency):
     """For each view/reshape op: the conv/linear layers right above it."""
 
-    def __init__(self, model=None, dummy_input=None, traced_model=None):
-        super().__init__(model, dummy_input, traced_model)
-
     def _pipeline(self):
         return 'reshape-dependency'
 
@@ -148,9 +145,6 @@ class ReshapeDependency(Dependency):
 
 class AttentionWeightDependency(Dependency):
     """The four linear layers of each attention block: q, k, v (any order), then the output."""
-
-    def __init__(self, model=None, dummy_input=None, traced_model=None):
-        super().__init__(model, dummy_input, traced_model)
 
     def _pipeline(self):
         return 'attention-weight-dependency'

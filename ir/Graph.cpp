@@ -35,6 +35,21 @@ void Op::setAttr(Symbol name, Attribute value) {
   attrs_ = internAttributes(std::move(copy));
 }
 
+void Op::mergeAttrs(llvm::ArrayRef<NamedAttribute> more) {
+  if (more.empty())
+    return;
+  AttributeList merged = *attrs_;
+  for (const NamedAttribute &m : more) {
+    auto same = std::find_if(merged.begin(), merged.end(),
+                             [&](const NamedAttribute &a) { return a.name == m.name; });
+    if (same != merged.end())
+      same->value = m.value;
+    else
+      merged.push_back(m);
+  }
+  attrs_ = internAttributes(std::move(merged));
+}
+
 std::string_view Op::displayName() const {
   if (leafModule_ && modulePath_)
     return modulePath_.str();

@@ -69,6 +69,9 @@ public:
   std::optional<int64_t> intAttr(std::string_view name) const;
   void setAttr(Symbol name, Attribute value);
   void setAttrs(AttributeList attrs) { attrs_ = internAttributes(std::move(attrs)); }
+  // setAttr for each of `more` in order, interning the result once (a
+  // frontend sets a layer's ten attributes at a time).
+  void mergeAttrs(llvm::ArrayRef<NamedAttribute> more);
   // `attrs` must come from internAttributes() (or another op's attrs()).
   void setInternedAttrs(const AttributeList *attrs) { attrs_ = attrs; }
 

@@ -1,6 +1,6 @@
 #include "ir/OpRegistry.h"
 
-#include "ir/RuleFile.h"
+#include "ir/BuiltinOpTable.h"
 
 namespace pd {
 
@@ -62,24 +62,45 @@ static void checkConsistent(const OpRule &r) {
                                  "' has more minimum than maximum operands");
 }
 
+uint32_t OpRegistry::slotOf(Symbol kind) const {
+  auto [it, inserted] = index_.try_emplace(kind.id(), kNoRule);
+  if (!inserted)
+    return it->second;
+  // First time this kind is asked for: the built-in table decides, once.
+  if (builtins_)
+    if (const BuiltinRule *entry = builtins_->find(kind.str())) {
+      it->second = static_cast<uint32_t>(rules_.size());
+      rules_.push_back(builtins_->toRule(*entry));
+    }
+  return it->second;
+}
+
+const OpRule *OpRegistry::lookup(Symbol kind) const {
+  uint32_t slot = slotOf(kind);
+  return slot == kNoRule ? nullptr : &rules_[slot];
+}
+
 void OpRegistry::add(OpRule rule) {
   checkConsistent(rule);
-  auto [it, inserted] = index_.try_emplace(rule.kind.id(), rules_.size());
-  if (inserted) {
+  uint32_t slot = slotOf(rule.kind);
+  if (slot == kNoRule) {
+    slot = static_cast<uint32_t>(rules_.size());
+    index_[rule.kind.id()] = slot;
+    added_.push_back(slot);
     rules_.push_back(std::move(rule));
-  } else {
-    // Traits and channel maps come from separate tables: redefining the
-    // traits of an op keeps the map it already had unless the new rule has one.
-    if (!rule.channelMap)
-      rule.channelMap = std::move(rules_[it->second].channelMap);
-    rules_[it->second] = std::move(rule);
+    return;
   }
+  // Traits and channel maps come from separate tables: redefining the
+  // traits of an op keeps the map it already had unless the new rule has one.
+  if (!rule.channelMap)
+    rule.channelMap = std::move(rules_[slot].channelMap);
+  rules_[slot] = std::move(rule);
 }
 
 void OpRegistry::setChannelMap(Symbol kind, ChannelMap map) {
-  auto it = index_.find(kind.id());
-  if (it != index_.end()) {
-    rules_[it->second].channelMap = std::move(map);
+  uint32_t slot = slotOf(kind);
+  if (slot != kNoRule) {
+    rules_[slot].channelMap = std::move(map);
     return;
   }
   OpRule r;
@@ -91,17 +112,23 @@ void OpRegistry::setChannelMap(Symbol kind, ChannelMap map) {
 }
 
 bool OpRegistry::isLeafModule(std::string_view moduleType) const {
-  Symbol k = Symbol::lookup(std::string("nn.") + std::string(moduleType));
-  return k && has(k, Trait::Leaf);
+  std::string kind = "nn." + std::string(moduleType);
+  if (Symbol k = Symbol::lookup(kind))
+    return has(k, Trait::Leaf);
+  // Never interned, so no rule was added for it: only the built-in table can
+  // know it (asked without interning every module type the frontend meets).
+  const BuiltinRule *entry = builtins_ ? builtins_->find(kind) : nullptr;
+  return entry && (entry->traits >> static_cast<unsigned>(Trait::Leaf)) & 1;
 }
 
-OpRegistry OpRegistry::withBuiltins() {
-  static const OpRegistry builtins = [] {
-    OpRegistry r;
-    loadBuiltinRules(r);
-    return r;
-  }();
-  return builtins;
+std::vector<const OpRule *> OpRegistry::rules() const {
+  std::vector<const OpRule *> all;
+  if (builtins_)
+    for (size_t i = 0; i < builtins_->numRules; ++i)
+      all.push_back(lookup(Symbol::get(builtins_->rules[builtins_->listOrder[i]].kind)));
+  for (uint32_t slot : added_)
+    all.push_back(&rules_[slot]);
+  return all;
 }
 
 } // namespace pd

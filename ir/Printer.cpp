@@ -2,8 +2,6 @@
 
 #include <llvm/ADT/DenseMap.h>
 
-#include <sstream>
-
 namespace pd {
 
 static bool isPlainNameChar(char c) {
@@ -92,7 +90,10 @@ std::string printOp(const Op &op) {
   return s;
 }
 
-void printGraph(const Graph &g, std::ostream &os) {
+// Prints the graph in chunks of about 64 KiB: `flush(text, opsSoFar)`
+// takes each chunk (and must empty it), so no copy of the whole text is held
+// before it goes where it is going.
+template <typename Flush> static void printGraphInChunks(const Graph &g, Flush &&flush) {
   std::string s;
   s.reserve(128);
   s += "graph ";
@@ -107,30 +108,45 @@ void printGraph(const Graph &g, std::ostream &os) {
   }
   s += ") {\n";
   AttrTextCache cache;
+  size_t ops = 0;
   // Flush in large chunks: one ostream call per op costs more than the text.
   for (const Op &op : g.ops()) {
     s += "  ";
     printOpTo(op, s, &cache);
     s += '\n';
-    if (s.size() > (1 << 16)) {
-      os << s;
-      s.clear();
-    }
+    ++ops;
+    if (s.size() > (1 << 16))
+      flush(s, ops);
   }
-  os << s;
-  s.assign("  return");
+  s += "  return";
   for (size_t i = 0; i < g.outputs().size(); ++i) {
     s += i ? ", " : " ";
     s += valueRef(g.outputs()[i]);
   }
   s += "\n}\n";
-  os << s;
+  flush(s, ops);
+}
+
+void printGraph(const Graph &g, std::ostream &os) {
+  printGraphInChunks(g, [&](std::string &chunk, size_t) {
+    os << chunk;
+    chunk.clear();
+  });
 }
 
 std::string printGraph(const Graph &g) {
-  std::ostringstream os;
-  printGraph(g, os);
-  return os.str();
+  // Built in place, not through an ostringstream (which doubles its buffer by
+  // copying and copies the whole text once more at the end: three fresh
+  // copies of a 160 MB text for a million ops). The first chunk tells the
+  // size per op, so the string is sized once, with a margin, for the rest.
+  std::string out;
+  printGraphInChunks(g, [&](std::string &chunk, size_t ops) {
+    if (out.empty() && ops < g.numOps())
+      out.reserve(chunk.size() / ops * g.numOps() * 9 / 8 + chunk.size());
+    out += chunk;
+    chunk.clear();
+  });
+  return out;
 }
 
 } // namespace pd

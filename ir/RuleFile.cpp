@@ -4,9 +4,6 @@
 
 #include <toml++/toml.h>
 
-extern const char kBuiltinRulesToml[];
-extern const char kBuiltinChannelMapsToml[];
-
 namespace pd {
 namespace {
 
@@ -271,13 +268,6 @@ void loadRules(OpRegistry &registry, std::string_view text, const std::string &f
 
 void loadRuleFile(OpRegistry &registry, const std::string &path) {
   loadRules(registry, readFile(path), path);
-}
-
-void loadBuiltinRules(OpRegistry &registry) {
-  loadRules(registry, kBuiltinRulesToml, "<builtin-rules.toml>");
-  // The channel maps merge into the rules above (and create rules for ops
-  // that only have a map), so they load second.
-  loadRules(registry, kBuiltinChannelMapsToml, "<builtin-channel-maps.toml>");
 }
 
 } // namespace pd

@@ -28,8 +28,7 @@ namespace pd {
 
 void loadRules(OpRegistry &registry, std::string_view tomlText, const std::string &fileName);
 void loadRuleFile(OpRegistry &registry, const std::string &path);
-// The built-in rules (ir/builtin-rules.toml, then ir/builtin-channel-maps.toml,
-// both embedded by the build).
-void loadBuiltinRules(OpRegistry &registry);
+// The built-in rules (ir/builtin-rules.toml, then ir/builtin-channel-maps.toml)
+// are read by this same code at build time: see ir/GenerateOpTable.cpp.
 
 } // namespace pd

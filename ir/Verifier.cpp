@@ -1,10 +1,9 @@
 #include "ir/Verifier.h"
 
+#include "ir/LargeArray.h"
 #include "ir/Printer.h"
 
 #include <llvm/ADT/DenseSet.h>
-
-#include <vector>
 
 namespace pd {
 
@@ -12,8 +11,10 @@ static std::string ref(const Value *v) { return "'" + valueRef(v) + "'"; }
 
 void verifyGraph(const Graph &g, const OpRegistry *registry) {
   // 0 = not (yet) defined, 1 = defined earlier in the list.
-  std::vector<uint8_t> defined(g.valueIdBound(), 0);
+  LargeVector<uint8_t> defined(g.valueIdBound(), 0);
+  // Sized once: growing to a million names would rehash it fifteen times.
   llvm::DenseSet<uint32_t> names;
+  names.reserve(g.valueIdBound());
   Location graphLoc;
   auto declare = [&](const Value *v, const Location &loc) {
     if (v->name().empty())
@@ -29,7 +30,7 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
   };
   for (const Value *in : g.inputs())
     declare(in, graphLoc);
-  std::vector<uint8_t> inList(g.opIdBound(), 0);
+  LargeVector<uint8_t> inList(g.opIdBound(), 0);
   for (const Op &op : g.ops())
     inList[op.id()] = 1;
   for (const Op &op : g.ops()) {

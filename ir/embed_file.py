@@ -1,7 +1,7 @@
 """Embeds a text file in C++ as `extern const char NAME[]` (build step).
 
-Used for the built-in op rules, so the shipped binary needs no data files and
-the rules stay editable TOML in the source tree."""
+Used by the unit test that checks the generated op table (ir/GenerateOpTable.cpp)
+against a run-time parse of the same TOML files."""
 import sys
 
 name, src, dst = sys.argv[1], sys.argv[2], sys.argv[3]

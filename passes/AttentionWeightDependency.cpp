@@ -52,7 +52,7 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
     return Step::Pass;
   });
   const uint32_t n = ix.size();
-  std::vector<CappedSet<4>> above(n);
+  LargeVector<CappedSet<4>> above(n);
   for (uint32_t pos = 0; pos < n; ++pos) {
     CappedSet<4> &s = above[pos];
     if (steps[pos] == Step::Collect)
@@ -61,7 +61,7 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
       for (uint32_t p : ix.preds(pos))
         s.merge(above[p]);
   }
-  std::vector<CappedSet<2>> below(n);
+  LargeVector<CappedSet<2>> below(n);
   for (uint32_t pos = n; pos-- > 0;) {
     CappedSet<2> &s = below[pos];
     if (steps[pos] == Step::Collect)
@@ -72,6 +72,7 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
   }
 
   AttentionWeightDependency out;
+  std::vector<std::array<uint32_t, 4>> sets; // layer ids, one per group
   for (uint32_t pos = 0; pos < n; ++pos) {
     if (!ix.has(pos, Trait::Matmul))
       continue;
@@ -86,22 +87,27 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
     out.groups_.push_back({op, Symbol::get(op->displayName()),
                            {ix.layer(qkv[0]), ix.layer(qkv[1]), ix.layer(qkv[2]),
                             ix.layer(down.ids[0])}});
+    sets.push_back({qkv[0], qkv[1], qkv[2], down.ids[0]});
   }
-  return out;
-}
 
-std::vector<std::array<Layer, 4>> AttentionWeightDependency::distinctSets() const {
-  std::vector<std::array<Layer, 4>> sets;
-  for (const AttentionGroup &g : groups_)
-    sets.push_back(g.layers);
-  auto names = [](const std::array<Layer, 4> &s) {
-    return std::array<std::string_view, 4>{s[0].str(), s[1].str(), s[2].str(), s[3].str()};
-  };
-  std::sort(sets.begin(), sets.end(), [&](const auto &a, const auto &b) { return names(a) < names(b); });
-  sets.erase(std::unique(sets.begin(), sets.end(),
-                         [&](const auto &a, const auto &b) { return names(a) == names(b); }),
-             sets.end());
-  return sets;
+  // Distinct sets in name order, compared as the members' ranks in the
+  // index's name order: the same order as comparing the names (a layer's name
+  // is unique), without reading a name scattered in the symbol pool per
+  // comparison (n log n of them made this sort most of the analysis at 1M ops).
+  LargeVector<uint32_t> rankOf(ix.numLayers());
+  llvm::ArrayRef<uint32_t> byName = ix.layersByName();
+  for (uint32_t r = 0; r < byName.size(); ++r)
+    rankOf[byName[r]] = r;
+  for (auto &set : sets)
+    for (uint32_t &l : set)
+      l = rankOf[l];
+  std::sort(sets.begin(), sets.end());
+  sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+  out.distinct_.reserve(sets.size());
+  for (const auto &ranks : sets)
+    out.distinct_.push_back({ix.layer(byName[ranks[0]]), ix.layer(byName[ranks[1]]),
+                             ix.layer(byName[ranks[2]]), ix.layer(byName[ranks[3]])});
+  return out;
 }
 
 } // namespace pd

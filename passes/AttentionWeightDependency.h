@@ -25,14 +25,15 @@ public:
   // One group per matmul that has three linear layers above and one below, in
   // graph order of the matmul.
   const std::vector<AttentionGroup> &groups() const { return groups_; }
-  // The distinct groups, sorted by their first member (two matmuls of one
+  // The distinct groups, sorted by their members' names (two matmuls of one
   // attention may see the same four layers).
-  std::vector<std::array<Layer, 4>> distinctSets() const;
+  const std::vector<std::array<Layer, 4>> &distinctSets() const { return distinct_; }
 
   static AttentionWeightDependency compute(const LayerIndex &ix);
 
 private:
   std::vector<AttentionGroup> groups_;
+  std::vector<std::array<Layer, 4>> distinct_;
 };
 
 struct AttentionWeightDependencyAnalysis {

@@ -54,25 +54,24 @@ bool isStoredTensor(const LayerIndex &ix, const Value *v) {
 // Runs every seed, then propagates every block to the ops that define and
 // use its tensor until no new block appears.
 void propagate(const LayerIndex &ix, const Graph &g, ChannelPositions &pos) {
-  std::vector<MapMemo> memos(g.opIdBound());
+  MapMemos memos;
   for (const Op *op : ix.order()) {
     const ChannelMap *m = mapOf(ix, *op);
     if (m && mapImpl(m->kind).seed) {
-      MapContext ctx(pos, ix, *op, *m, memos[op->id()]);
+      MapContext ctx(pos, ix, *op, *m, memos);
       mapImpl(m->kind).seed(ctx);
     }
   }
   auto apply = [&](const Op &op, TensorRef t, int64_t dim, BlockId b) {
     const ChannelMap *m = mapOf(ix, op);
-    MapMemo &memo = memos[op.id()];
     if (!m) {
       static const ChannelMap kNone;
-      MapContext(pos, ix, op, kNone, memo)
+      MapContext(pos, ix, op, kNone, memos)
           .stop(b, "no channel map for '" + std::string(op.kind().str()) +
                        "' (add one under [channel-map] in a rule file)");
       return;
     }
-    MapContext ctx(pos, ix, op, *m, memo);
+    MapContext ctx(pos, ix, op, *m, memos);
     mapImpl(m->kind).propagate(ctx, MapSource{t, dim, b});
   };
   while (std::optional<BlockId> b = pos.nextNew()) {
@@ -118,6 +117,9 @@ private:
   bool laidOut_ = false;
 };
 
+// Frees a vector's storage (`v = {}` and clear() keep the capacity).
+template <typename T> void release(std::vector<T> &v) { std::vector<T>().swap(v); }
+
 struct Hit {
   uint32_t owner; // member number, or block
   uint32_t index;
@@ -155,20 +157,25 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
   });
 
   // A group is a class of tied positions that holds a member: number the
-  // classes in member order, then give every position its class.
-  constexpr uint32_t kNone = ~0u;
+  // classes in member order, then give every position its class. Done in the
+  // union-find's own storage (4 bytes a position): a leader's entry is
+  // tagged with its class once numbered, then every entry becomes its class.
+  constexpr uint32_t kNone = ~0u, kTag = uint32_t(1) << 31; // positions and classes < 2^26
   uint32_t numClasses = 0;
-  std::vector<uint32_t> classOfRoot(pos.numPositions(), kNone);
+  std::vector<uint32_t> classOf = pos.takeLeaders();
   for (const MemberBlock &m : members)
     for (int64_t i = 0; i < pos.block(m.block).size; ++i) {
-      uint32_t &c = classOfRoot[pos.find(pos.position(m.block, i))];
-      if (c == kNone)
-        c = numClasses++;
+      uint32_t p = pos.position(m.block, i);
+      uint32_t leader = (classOf[p] & kTag) ? p : classOf[p];
+      if (!(classOf[leader] & kTag))
+        classOf[leader] = kTag | numClasses++;
     }
-  std::vector<uint32_t> classOf(pos.numPositions());
-  for (uint32_t p = 0; p < pos.numPositions(); ++p)
-    classOf[p] = classOfRoot[pos.find(p)];
-  classOfRoot = {};
+  // Followers first (their leader's entry still tells), then the leaders.
+  for (uint32_t p = 0; p < classOf.size(); ++p)
+    if (!(classOf[p] & kTag) && classOf[p] != p)
+      classOf[p] = (classOf[classOf[p]] & kTag) ? classOf[classOf[p]] : kNone;
+  for (uint32_t &c : classOf)
+    c = c == kNone || !(c & kTag) ? kNone : c & ~kTag;
   auto classAt = [&](BlockId b, int64_t i) { return classOf[pos.position(b, i)]; };
 
   // What each class touches: members (sorted by member, then index), the
@@ -204,6 +211,8 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
           if (uint32_t c = classAt(*b, i); c != kNone)
             tags.push_back({c, (uint64_t(1) << 32) | o});
   }
+  release(classOf); // the hits and tags hold all that is needed from here on
+
   // A group that takes every index of a dim leaves nothing: not a pruning
   // (a chunk's pieces tied through a channel shuffle, a 1-channel conv).
   auto whole = [&](BlockId b, uint32_t n) { return n == pos.block(b).size; };
@@ -238,7 +247,7 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
   for (int pass = 0; pass < 2; ++pass)
     for (const auto &[c, t] : tags)
       pass ? classTags.add(c, t) : classTags.count(c);
-  tags = {};
+  release(tags);
 
   // Sets: classes with the same signature (members with their counts, why
   // they are blocked, which outputs change), in order of their first index.
@@ -299,7 +308,6 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
         const Attribute *name = mapOf(ix, *def)->attrArg(*def, ChannelMapKey::Name);
         cm.name = name && name->isStr() ? name->getStr() : std::string(blk.value->name().str());
       }
-      cm.offsets.push_back(0);
       set.members.push_back(std::move(cm));
     }
     // Values: every tensor dim any of the set's groups reaches, in graph order.
@@ -320,9 +328,25 @@ ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
       ChannelValue cv;
       cv.value = pos.block(b).value;
       cv.dim = pos.block(b).dim;
-      cv.offsets.push_back(0);
       set.values.push_back(std::move(cv));
     }
+    // Each member's and value's indices in one allocation of the exact size.
+    std::vector<uint32_t> memberCount(set.members.size(), 0), valueCount(set.values.size(), 0);
+    for (uint32_t c : cs) {
+      for (const Hit &h : memberHits.of(c))
+        ++memberCount[memberSlot[h.owner]];
+      for (const Hit &h : valueHits.of(c))
+        ++valueCount[valueSlot[h.owner]];
+    }
+    auto layOut = [&](GroupedIndices &gi, uint32_t count) {
+      gi.indices.reserve(count);
+      gi.offsets.reserve(cs.size() + 1);
+      gi.offsets.push_back(0);
+    };
+    for (size_t k = 0; k < set.members.size(); ++k)
+      layOut(set.members[k], memberCount[k]);
+    for (size_t k = 0; k < set.values.size(); ++k)
+      layOut(set.values[k], valueCount[k]);
     for (uint32_t c : cs) {
       for (const Hit &h : memberHits.of(c))
         set.members[memberSlot[h.owner]].indices.push_back(h.index);

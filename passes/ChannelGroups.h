@@ -23,8 +23,10 @@
 namespace pd {
 
 // Indices, group after group: group k is indices[offsets[k], offsets[k+1]).
+// Four bytes each: a dim the analysis tracks has fewer than 2^26 indices
+// (ChannelPositions::kMaxPositions).
 struct GroupedIndices {
-  std::vector<int64_t> indices;
+  std::vector<uint32_t> indices;
   std::vector<uint32_t> offsets; // size groups + 1
   // The count per group when every group has the same, else 0.
   uint32_t perGroup() const;

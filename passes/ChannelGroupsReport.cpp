@@ -52,7 +52,7 @@ struct Listed {
 };
 
 Listed listed(const GroupedIndices &g, std::string name, std::string role, int64_t dim) {
-  Listed l{std::move(name), std::move(role), dim, g.perGroup(), {}, g.indices};
+  Listed l{std::move(name), std::move(role), dim, g.perGroup(), {}, {g.indices.begin(), g.indices.end()}};
   if (!l.perGroup)
     for (size_t k = 0; k + 1 < g.offsets.size(); ++k)
       l.counts.push_back(g.offsets[k + 1] - g.offsets[k]);

@@ -25,16 +25,16 @@ const std::vector<int64_t> *MapContext::shape(TensorRef t) const {
   return &v->type()->shape();
 }
 
-std::vector<TensorRef> MapContext::tensorOperands() const {
-  std::vector<TensorRef> out;
+MapContext::TensorRefs MapContext::tensorOperands() const {
+  TensorRefs out;
   for (unsigned i = 0; i < op_.numOperands(); ++i)
     if (shape(operandRef(i)))
       out.push_back(operandRef(i));
   return out;
 }
 
-std::vector<TensorRef> MapContext::tensorResults() const {
-  std::vector<TensorRef> out;
+MapContext::TensorRefs MapContext::tensorResults() const {
+  TensorRefs out;
   for (unsigned i = 0; i < op_.numResults(); ++i)
     if (shape(resultRef(i)))
       out.push_back(resultRef(i));

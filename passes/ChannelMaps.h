@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pd {
@@ -36,30 +37,52 @@ struct MapSource {
 };
 
 // Per-op state a map keeps between its calls (the reshape map's choice of
-// which factor of a split dim is pruned).
+// which factor of a split dim is pruned; the layout of a concat or split).
 struct MapMemo {
   std::vector<int64_t> values;
+  // Ops with many operands or results (a cat of 20000 tensors) get a block
+  // from each of them: what the map derives from all of them (offsets along
+  // the dim, which other dims agree in size) is computed once, on the first
+  // block, so that each further block costs O(1), not O(operands).
+  bool laidOut = false;
+  std::string invalid;         // why the op cannot be mapped; empty when it can
+  int64_t dim = 0;             // the concat / split / unbind dim
+  std::vector<int64_t> offset; // per operand (concat) or result (split) index; -1: none
+  bool equalPieces = false;    // split: every piece has the same size
+  uint64_t uniformDims = 0;    // dims of the whole on which every piece has the whole's size
+  uint64_t tiedDims = 0;       // of those, the dims whose indices are already tied across all
+};
+
+// The memos of one run, by op id. Few ops need one: a hash map keeps the
+// other ops free of per-op storage.
+class MapMemos {
+public:
+  MapMemo &of(const Op &op) { return memos_[op.id()]; }
+
+private:
+  std::unordered_map<uint32_t, MapMemo> memos_;
 };
 
 class MapContext {
 public:
   MapContext(ChannelPositions &pos, const LayerIndex &ix, const Op &op, const ChannelMap &map,
-             MapMemo &memo)
-      : pos_(pos), ix_(ix), op_(op), map_(map), memo_(memo) {}
+             MapMemos &memos)
+      : pos_(pos), ix_(ix), op_(op), map_(map), memos_(memos) {}
 
   const Op &op() const { return op_; }
   // The op-table rule of any op (null when none).
   const OpRule *rule(const Op &op) const { return ix_.rule(op); }
   const ChannelMap &map() const { return map_; }
-  MapMemo &memo() { return memo_; }
+  MapMemo &memo() { return memos_.of(op_); }
 
   const Value *value(TensorRef t) const;
   // The shape of a tensor operand/result; null when it is not a tensor.
   const std::vector<int64_t> *shape(TensorRef t) const;
   int64_t rank(TensorRef t) const { return shape(t) ? static_cast<int64_t>(shape(t)->size()) : -1; }
-  // All tensor operands / results.
-  std::vector<TensorRef> tensorOperands() const;
-  std::vector<TensorRef> tensorResults() const;
+  // All tensor operands / results (on the stack for the usual few).
+  using TensorRefs = llvm::SmallVector<TensorRef, 4>;
+  TensorRefs tensorOperands() const;
+  TensorRefs tensorResults() const;
 
   // The block of `t`'s dim `dim` (negative counts from the back), created on
   // first use; nullopt when there is none (not a tensor, size unknown).
@@ -87,7 +110,7 @@ private:
   const LayerIndex &ix_;
   const Op &op_;
   const ChannelMap &map_;
-  MapMemo &memo_;
+  MapMemos &memos_;
 };
 
 // `dim` made non-negative against `rank`; nullopt when out of range.

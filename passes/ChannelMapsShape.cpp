@@ -6,6 +6,8 @@
 #include "ir/Attribute.h"
 #include "ir/Graph.h"
 
+#include <llvm/ADT/ArrayRef.h>
+
 #include <algorithm>
 
 namespace pd {
@@ -14,16 +16,52 @@ namespace {
 using Key = ChannelMapKey;
 
 // Index i of the source with index i of (t, dim) for every `t` in `ts`.
-void tieAll(MapContext &c, const MapSource &s, const std::vector<TensorRef> &ts, int64_t dim) {
+void tieAll(MapContext &c, const MapSource &s, llvm::ArrayRef<TensorRef> ts, int64_t dim) {
   for (TensorRef t : ts)
     c.tieTo(s, t, dim);
 }
 
-std::vector<TensorRef> operandsAndResults(const MapContext &c) {
-  std::vector<TensorRef> all = c.tensorOperands();
+MapContext::TensorRefs operandsAndResults(const MapContext &c) {
+  MapContext::TensorRefs all = c.tensorOperands();
   for (TensorRef r : c.tensorResults())
     all.push_back(r);
   return all;
+}
+
+// Whether a dim (< 64) is in a mask of MapMemo.
+bool inMask(uint64_t mask, int64_t d) { return d >= 0 && d < 64 && (mask >> d & 1); }
+
+// Dims on which a whole and its pieces (a concat's inputs, a split's pieces,
+// an unbind's results) tie index i to index i: every piece has the whole's
+// (known) size there. On such a dim the first block to arrive ties all of
+// them (creating their blocks, as before), and every later block is already
+// tied to the rest: skipping it changes no class and no stop, and keeps an op
+// of n pieces O(n) instead of O(n^2). `pieceDim(d)` is the piece's dim for
+// the whole's dim `d` (nullopt: none).
+template <typename PieceDim>
+uint64_t uniformDims(const MapContext &c, TensorRef whole, llvm::ArrayRef<TensorRef> pieces, PieceDim pieceDim) {
+  const std::vector<int64_t> *w = c.shape(whole);
+  uint64_t mask = 0;
+  for (int64_t d = 0; w && d < static_cast<int64_t>(w->size()) && d < 64; ++d) {
+    std::optional<int64_t> pd = pieceDim(d);
+    bool same = pd && (*w)[d] > 0;
+    for (size_t k = 0; same && k < pieces.size(); ++k) {
+      const std::vector<int64_t> *p = c.shape(pieces[k]);
+      same = p && *pd < static_cast<int64_t>(p->size()) && (*p)[*pd] == (*w)[d];
+    }
+    if (same)
+      mask |= uint64_t(1) << d;
+  }
+  return mask;
+}
+
+// True when (whole dim `d`) was already tied across all pieces; marks it.
+bool alreadyTied(MapMemo &m, int64_t d) {
+  if (!inMask(m.uniformDims, d))
+    return false;
+  bool done = inMask(m.tiedDims, d);
+  m.tiedDims |= uint64_t(1) << d;
+  return done;
 }
 
 // ---------------------------------------------------------------- elementwise
@@ -103,86 +141,156 @@ void reduce(MapContext &c, const MapSource &s) {
 }
 
 // ---------------------------------------------------------------- concat
-void concat(MapContext &c, const MapSource &s) {
+// The offsets of the inputs along the concat dim, once per op.
+const MapMemo &concatLayout(MapContext &c) {
+  MapMemo &m = c.memo();
+  if (m.laidOut)
+    return m;
+  m.laidOut = true;
   TensorRef out = resultRef(0);
   int64_t rank = c.rank(out);
   std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), rank);
-  if (!dim)
-    return c.stop(s.block, "the concat dim is out of range");
-  std::vector<TensorRef> inputs;
-  std::vector<int64_t> offset;
+  if (!dim) {
+    m.invalid = "the concat dim is out of range";
+    return m;
+  }
+  m.dim = *dim;
+  m.offset.assign(c.op().numOperands(), -1);
+  MapContext::TensorRefs inputs;
   int64_t total = 0;
   for (TensorRef t : c.tensorOperands()) {
     if (c.rank(t) != rank)
       continue; // torch.cat skips empty 1-d tensors
     inputs.push_back(t);
-    offset.push_back(total);
-    if (__builtin_add_overflow(total, (*c.shape(t))[*dim], &total))
-      return c.stop(s.block, "the input sizes overflow");
+    m.offset[t.index] = total;
+    if (__builtin_add_overflow(total, (*c.shape(t))[*dim], &total)) {
+      m.invalid = "the input sizes overflow";
+      return m;
+    }
   }
-  if (total != (*c.shape(out))[*dim])
-    return c.stop(s.block, "the input sizes do not add up to the result's");
-  if (s.dim != *dim) { // every input and the result share the other dims
+  if (total != (*c.shape(out))[*dim]) {
+    m.invalid = "the input sizes do not add up to the result's";
+    return m;
+  }
+  m.uniformDims = uniformDims(c, out, inputs, [&](int64_t d) -> std::optional<int64_t> {
+    return d == *dim ? std::nullopt : std::optional<int64_t>(d);
+  });
+  return m;
+}
+
+void concat(MapContext &c, const MapSource &s) {
+  const MapMemo &m = concatLayout(c);
+  if (!m.invalid.empty())
+    return c.stop(s.block, m.invalid);
+  TensorRef out = resultRef(0);
+  bool participates = s.tensor == out || (!s.tensor.isResult && m.offset[s.tensor.index] >= 0);
+  if (s.dim != m.dim) { // every input and the result share the other dims
+    if (participates && alreadyTied(c.memo(), s.dim))
+      return;
+    MapContext::TensorRefs inputs;
+    for (TensorRef t : c.tensorOperands())
+      if (m.offset[t.index] >= 0)
+        inputs.push_back(t);
     inputs.push_back(out);
     return tieAll(c, s, inputs, s.dim);
   }
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    if (!s.tensor.isResult && !(inputs[k] == s.tensor))
-      continue;
-    std::optional<BlockId> in = c.at(inputs[k], *dim);
-    std::optional<BlockId> res = c.at(out, *dim);
+  auto tieInput = [&](unsigned k) {
+    std::optional<BlockId> in = c.at(operandRef(k), m.dim);
+    std::optional<BlockId> res = c.at(out, m.dim);
     if (!in || !res)
-      continue;
+      return;
     for (int64_t i = 0; i < c.size(*in); ++i)
-      c.tie(*in, i, *res, offset[k] + i);
+      c.tie(*in, i, *res, m.offset[k] + i);
+  };
+  if (!s.tensor.isResult) {
+    if (m.offset[s.tensor.index] >= 0)
+      tieInput(s.tensor.index);
+    return;
   }
+  for (unsigned k = 0; k < m.offset.size(); ++k)
+    if (m.offset[k] >= 0)
+      tieInput(k);
 }
 
 // ---------------------------------------------------------------- chunk, split
+// The offsets of the pieces along the split dim, once per op.
+const MapMemo &piecesLayout(MapContext &c) {
+  MapMemo &m = c.memo();
+  if (m.laidOut)
+    return m;
+  m.laidOut = true;
+  TensorRef in = operandRef(0);
+  int64_t rank = c.rank(in);
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), rank);
+  if (!dim) {
+    m.invalid = "the split dim is out of range";
+    return m;
+  }
+  m.dim = *dim;
+  MapContext::TensorRefs parts = c.tensorResults();
+  m.offset.assign(c.op().numResults(), -1);
+  int64_t total = 0;
+  m.equalPieces = true;
+  for (TensorRef p : parts) {
+    if (c.rank(p) != rank) {
+      m.invalid = "a piece has a different rank";
+      return m;
+    }
+    m.offset[p.index] = total;
+    m.equalPieces &= (*c.shape(p))[*dim] == (*c.shape(parts[0]))[*dim];
+    if (__builtin_add_overflow(total, (*c.shape(p))[*dim], &total)) {
+      m.invalid = "the piece sizes overflow";
+      return m;
+    }
+  }
+  if (total != (*c.shape(in))[*dim]) {
+    m.invalid = "the pieces do not add up to the input";
+    return m;
+  }
+  m.uniformDims = uniformDims(c, in, parts, [&](int64_t d) -> std::optional<int64_t> {
+    return d == *dim ? std::nullopt : std::optional<int64_t>(d);
+  });
+  return m;
+}
+
 // Pieces along `dim`. With `equal` (chunk, split by one size) the op cuts
 // equal pieces, so a pruned input must lose the same indices from each:
 // offset r of every piece is one position.
 void pieces(MapContext &c, const MapSource &s, bool equal) {
+  const MapMemo &m = piecesLayout(c);
+  if (!m.invalid.empty())
+    return c.stop(s.block, m.invalid);
   TensorRef in = operandRef(0);
-  int64_t rank = c.rank(in);
-  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), rank);
-  if (!dim)
-    return c.stop(s.block, "the split dim is out of range");
-  std::vector<TensorRef> parts = c.tensorResults();
-  std::vector<int64_t> offset;
-  int64_t total = 0;
-  bool allEqual = true;
-  for (TensorRef p : parts) {
-    if (c.rank(p) != rank)
-      return c.stop(s.block, "a piece has a different rank");
-    offset.push_back(total);
-    allEqual &= (*c.shape(p))[*dim] == (*c.shape(parts[0]))[*dim];
-    if (__builtin_add_overflow(total, (*c.shape(p))[*dim], &total))
-      return c.stop(s.block, "the piece sizes overflow");
-  }
-  if (total != (*c.shape(in))[*dim])
-    return c.stop(s.block, "the pieces do not add up to the input");
-  if (s.dim != *dim) {
+  if (s.dim != m.dim) {
+    if ((s.tensor.isResult || s.tensor == in) && alreadyTied(c.memo(), s.dim))
+      return;
+    MapContext::TensorRefs parts = c.tensorResults();
     parts.push_back(in);
     return tieAll(c, s, parts, s.dim);
   }
-  if (equal && !allEqual)
+  if (equal && !m.equalPieces)
     return c.stop(s.block, "its pieces differ in size, so they cannot stay equal when pruned");
-  std::optional<BlockId> whole = c.at(in, *dim);
+  std::optional<BlockId> whole = c.at(in, m.dim);
   if (!whole)
     return;
-  for (size_t k = 0; k < parts.size(); ++k) {
-    if (s.tensor.isResult && s.tensor.index != parts[k].index)
-      continue;
-    std::optional<BlockId> piece = c.at(parts[k], *dim);
+  auto tiePiece = [&](unsigned k) {
+    std::optional<BlockId> piece = c.at(resultRef(k), m.dim);
     if (!piece)
-      continue;
+      return;
     for (int64_t r = 0; r < c.size(*piece); ++r) {
-      c.tie(*piece, r, *whole, offset[k] + r);
-      if (equal && k > 0)
-        c.tie(*whole, offset[k] + r, *whole, r);
+      c.tie(*piece, r, *whole, m.offset[k] + r);
+      if (equal) // the first piece (offset 0) ties each index to itself: a no-op
+        c.tie(*whole, m.offset[k] + r, *whole, r);
     }
+  };
+  if (s.tensor.isResult) {
+    if (m.offset[s.tensor.index] >= 0)
+      tiePiece(s.tensor.index);
+    return;
   }
+  for (unsigned k = 0; k < m.offset.size(); ++k)
+    if (m.offset[k] >= 0)
+      tiePiece(k);
 }
 
 void chunk(MapContext &c, const MapSource &s) { pieces(c, s, true); }
@@ -206,6 +314,15 @@ void unbind(MapContext &c, const MapSource &s) {
   if (!s.tensor.isResult && s.dim == *dim)
     return c.stop(s.block, "each index of dim " + std::to_string(*dim) + " is a result of its own");
   int64_t d = s.tensor.isResult ? undrop(s.dim, *dim) : s.dim;
+  MapMemo &m = c.memo();
+  if (!m.laidOut) {
+    m.laidOut = true;
+    m.uniformDims = uniformDims(c, in, c.tensorResults(), [&](int64_t e) -> std::optional<int64_t> {
+      return e == *dim ? std::nullopt : std::optional<int64_t>(drop(e, *dim));
+    });
+  }
+  if ((s.tensor.isResult || s.tensor == in) && alreadyTied(m, d))
+    return;
   c.tieTo(s, in, d);
   tieAll(c, s, c.tensorResults(), drop(d, *dim));
 }

@@ -15,9 +15,10 @@ void ChannelPositions::tooLarge(int64_t size, const Location &loc, const std::st
 }
 
 BlockId ChannelPositions::add(PositionBlock b, int64_t size) {
-  b.base = uf_.size();
+  b.base = positions_;
   b.size = static_cast<uint32_t>(size);
   uf_.grow(b.size);
+  positions_ += b.size;
   blocks_.push_back(b);
   return static_cast<BlockId>(blocks_.size() - 1);
 }

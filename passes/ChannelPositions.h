@@ -54,11 +54,14 @@ public:
 
   const PositionBlock &block(BlockId b) const { return blocks_[b]; }
   uint32_t numBlocks() const { return static_cast<uint32_t>(blocks_.size()); }
-  uint32_t numPositions() const { return uf_.size(); }
+  uint32_t numPositions() const { return positions_; }
   uint32_t position(BlockId b, int64_t i) const { return blocks_[b].base + static_cast<uint32_t>(i); }
 
   void unite(BlockId a, int64_t i, BlockId b, int64_t j) { uf_.unite(position(a, i), position(b, j)); }
   uint32_t find(uint32_t position) { return uf_.find(position); }
+  // Ends the ties: every position's leader (the union-find's own storage,
+  // moved out; unite and find must not be called afterwards).
+  std::vector<uint32_t> takeLeaders() { return uf_.takeLeaders(); }
 
   // Records that index `i` of block `b` (every index when nullopt) cannot be
   // removed, and why.
@@ -82,8 +85,8 @@ public:
     return b;
   }
 
-  // All blocks together hold at most this many positions (8 bytes of
-  // union-find each, plus the grouping's tables: about 1-2 GB at the limit):
+  // All blocks together hold at most this many positions (4 bytes of
+  // union-find each, plus the grouping's tables: about 1 GB at the limit):
   // a hostile shape such as f32[1,2000000000,1,1] is refused with a message
   // (tests/ir/limits.test) instead of exhausting memory. Real models need far
   // fewer; prunedep-bench stops channel-groups at 100k-op synthetic graphs.
@@ -92,11 +95,12 @@ public:
 private:
   // Checked before every block is added: `size` comes from the IR's shapes,
   // which a hostile .pdir can make as large as int64 allows.
-  bool fits(int64_t size) const { return size <= int64_t(kMaxPositions) - int64_t(uf_.size()); }
+  bool fits(int64_t size) const { return size <= int64_t(kMaxPositions) - int64_t(positions_); }
   [[noreturn]] void tooLarge(int64_t size, const Location &loc, const std::string &what) const;
   BlockId add(PositionBlock b, int64_t size);
   std::vector<PositionBlock> blocks_;
   UnionFind uf_;
+  uint32_t positions_ = 0;
   // Blocks by value id and by layer (both dense): a value or layer has few,
   // so a short list each beats hashing (and its collisions) by far.
   struct Keyed {

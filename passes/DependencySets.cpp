@@ -37,8 +37,8 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
                                            const std::function<bool(const Layer &)> &reported) {
   constexpr uint32_t kNone = ~0u;
   const uint32_t numLayers = ix.numLayers();
-  std::vector<uint32_t> leader(numLayers);
-  std::vector<uint8_t> isReported(numLayers), reportedClass(uf.size(), 0);
+  LargeVector<uint32_t> leader(numLayers);
+  LargeVector<uint8_t> isReported(numLayers), reportedClass(uf.size(), 0);
   for (uint32_t l = 0; l < numLayers; ++l) {
     leader[l] = uf.find(l);
     isReported[l] = reported(ix.layer(l));
@@ -56,7 +56,7 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
     if (reportedClass[leader[l]])
       out.byName_.emplace_back(ix.layer(l).str(), l);
 
-  std::vector<uint32_t> setOfLeader(uf.size(), kNone);
+  LargeVector<uint32_t> setOfLeader(uf.size(), kNone);
   std::vector<uint32_t> count;
   for (auto &[name, l] : out.byName_) {
     uint32_t &s = setOfLeader[leader[l]];
@@ -70,7 +70,7 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
   for (size_t s = 0; s < count.size(); ++s)
     out.begin_[s + 1] = out.begin_[s] + count[s];
   out.members_.resize(out.byName_.size());
-  std::vector<uint32_t> next(out.begin_.begin(), out.begin_.end() - 1);
+  LargeVector<uint32_t> next(out.begin_.begin(), out.begin_.end() - 1);
   for (auto &entry : out.byName_) {
     uint32_t s = setOfLeader[leader[entry.second]];
     out.members_[next[s]++] = ix.layer(entry.second);
@@ -80,7 +80,7 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
 
   // Layers are numbered in graph order: the first reported layer of each set
   // in that order gives NNI's numbering.
-  std::vector<uint8_t> numbered(count.size(), 0);
+  LargeVector<uint8_t> numbered(count.size(), 0);
   for (uint32_t l = 0; l < numLayers; ++l) {
     if (!isReported[l])
       continue;

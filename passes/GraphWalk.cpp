@@ -4,8 +4,8 @@
 
 namespace pd {
 
-std::vector<uint8_t> collectsUpward(const LayerIndex &ix, const StepTable &steps) {
-  std::vector<uint8_t> found(ix.size(), 0);
+LargeVector<uint8_t> collectsUpward(const LayerIndex &ix, const StepTable &steps) {
+  LargeVector<uint8_t> found(ix.size(), 0);
   for (uint32_t pos = 0; pos < ix.size(); ++pos) {
     Step s = steps[pos];
     if (s == Step::Collect) {

@@ -40,12 +40,12 @@ public:
   Step operator[](uint32_t pos) const { return static_cast<Step>(steps_[pos]); }
 
 private:
-  std::vector<uint8_t> steps_;
+  LargeVector<uint8_t> steps_;
 };
 
 // found[pos] = 1 when a walk upward from that op (the op included) collects
 // at least one layer. One forward sweep.
-std::vector<uint8_t> collectsUpward(const LayerIndex &ix, const StepTable &steps);
+LargeVector<uint8_t> collectsUpward(const LayerIndex &ix, const StepTable &steps);
 
 // Merges, into one class of a UnionFind, every layer a walk upward reaches.
 //
@@ -81,9 +81,9 @@ private:
   const StepTable &steps_;
   UnionFind &uf_;
   uint32_t base_;
-  std::vector<uint8_t> found_;
-  std::vector<uint8_t> expanded_;
-  std::vector<uint32_t> work_;
+  LargeVector<uint8_t> found_;
+  LargeVector<uint8_t> expanded_;
+  LargeVector<uint32_t> work_;
 };
 
 // Visited marks that need no clearing between walks: each walk takes a new
@@ -101,7 +101,7 @@ public:
   }
 
 private:
-  std::vector<uint32_t> marks_;
+  LargeVector<uint32_t> marks_;
   uint32_t epoch_ = 1;
 };
 

@@ -60,11 +60,11 @@ struct Requirements {
 GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
   // The group count each op requires of itself (0: none).
-  std::vector<int64_t> own(ix.size(), 0);
+  LargeVector<int64_t> own(ix.size(), 0);
   for (uint32_t pos = 0; pos < ix.size(); ++pos)
     own[pos] = requiredGroups(ix.op(pos), ix.rule(pos));
 
-  std::vector<Requirements> required(ix.size());
+  LargeVector<Requirements> required(ix.size());
   for (uint32_t pos = ix.size(); pos-- > 0;) {
     Requirements req;
     for (uint32_t user : ix.succs(pos)) {
@@ -78,7 +78,7 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
 
   // Per layer: its own counts, plus what is required of it when it is a
   // conv/linear layer (the walks collect it).
-  std::vector<Requirements> perLayer(ix.numLayers());
+  LargeVector<Requirements> perLayer(ix.numLayers());
   for (uint32_t pos = 0; pos < ix.size(); ++pos) {
     uint32_t l = ix.layerOf(pos);
     if (l == LayerIndex::kNoLayer)
@@ -90,7 +90,12 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   }
 
   GroupDependency out;
-  std::vector<uint32_t> rowOfLayer(ix.numLayers(), ~0u);
+  // Sized once: at a million ops these are hundreds of thousands of rows.
+  size_t rows = std::count_if(perLayer.begin(), perLayer.end(),
+                              [](const Requirements &r) { return r.any(); });
+  out.layers_.reserve(rows);
+  out.byName_.reserve(rows);
+  LargeVector<uint32_t> rowOfLayer(ix.numLayers(), ~0u);
   for (uint32_t l = 0; l < ix.numLayers(); ++l) {
     const Requirements &r = perLayer[l];
     if (!r.any())

@@ -22,7 +22,7 @@ DependencySets computeInputChannelDependency(const Graph &g, const LayerIndex &i
   StepTable steps = weightLayerChannelSteps(ix);
   const uint32_t numLayers = ix.numLayers();
   UnionFind uf(numLayers + g.valueIdBound());
-  std::vector<uint8_t> reaches(g.valueIdBound(), 0); // by value id
+  LargeVector<uint8_t> reaches(g.valueIdBound(), 0); // by value id
   for (uint32_t pos = ix.size(); pos-- > 0;) {
     const Op &op = ix.op(pos);
     Step s = steps[pos];

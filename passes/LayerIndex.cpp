@@ -18,7 +18,7 @@ static bool isLayerOp(const Op &op) { return op.isModuleCall() && op.modulePath(
 // Appends `op` at the next position: its predecessor edges, rule and layer.
 // Returns false when an operand's producer has no position yet (the order so
 // far is not topological).
-bool LayerIndex::append(Op &op, const OpRegistry &registry, std::vector<uint32_t> &numSuccs) {
+bool LayerIndex::append(Op &op, const OpRegistry &registry, LargeVector<uint32_t> &numSuccs) {
   constexpr uint32_t kNone = ~0u;
   const uint32_t pos = size();
   position_[op.id()] = pos;
@@ -65,13 +65,15 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
     ix.layerOf_.reserve(g.numOps());
     ix.predBegin_.reserve(g.numOps() + 1);
     ix.predBegin_.push_back(0);
+    // Most ops have one or two producers: growing past this is rare.
+    ix.preds_.reserve(2 * size_t(g.numOps()));
     return ix;
   };
   // The op list is topological in every verified graph: index it in one
   // sweep, checking that as we go. A graph built by hand (a plugin, a unit
   // test) may not be; only then sort it and index again.
   LayerIndex ix = fresh();
-  std::vector<uint32_t> numSuccs;
+  LargeVector<uint32_t> numSuccs;
   numSuccs.reserve(g.numOps());
   bool topological = true;
   for (const Op &op : g.ops())
@@ -91,16 +93,16 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
   for (uint32_t pos = 0; pos < n; ++pos)
     ix.succBegin_[pos + 1] = ix.succBegin_[pos] + numSuccs[pos];
   ix.succs_.resize(ix.preds_.size());
-  std::vector<uint32_t> next(ix.succBegin_.begin(), ix.succBegin_.end() - 1);
+  LargeVector<uint32_t> next(ix.succBegin_.begin(), ix.succBegin_.end() - 1);
   for (uint32_t pos = 0; pos < n; ++pos)
     for (uint32_t p : ix.preds(pos))
       ix.succs_[next[p]++] = pos;
 
-  std::vector<std::pair<std::string_view, uint32_t>> names;
+  LargeVector<std::pair<std::string_view, uint32_t>> names;
   names.reserve(ix.numLayers());
   for (uint32_t l = 0; l < ix.numLayers(); ++l)
     names.emplace_back(ix.layers_[l].str(), l);
-  sortByName(names);
+  sortByName({names.data(), names.size()});
   ix.byName_.reserve(names.size());
   for (const auto &entry : names)
     ix.byName_.push_back(entry.second);

@@ -14,6 +14,7 @@
 // call. Layer ids follow graph order.
 #pragma once
 #include "ir/Graph.h"
+#include "ir/LargeArray.h"
 #include "ir/OpRegistry.h"
 #include "passes/AnalysisManager.h"
 
@@ -37,7 +38,7 @@ public:
   static constexpr uint32_t kNoLayer = ~0u;
 
   // Every op of the graph, each after the producers of its operands.
-  const std::vector<Op *> &order() const { return order_; }
+  llvm::ArrayRef<Op *> order() const { return order_; }
   uint32_t size() const { return static_cast<uint32_t>(order_.size()); }
   Op &op(uint32_t pos) const { return *order_[pos]; }
   uint32_t position(const Op &op) const { return position_[op.id()]; }
@@ -60,27 +61,28 @@ public:
   // The layer an op is a call of, or kNoLayer.
   uint32_t layerOf(uint32_t pos) const { return layerOf_[pos]; }
   uint32_t layerOf(const Op &op) const { return layerOf_[position(op)]; }
-  const std::vector<Layer> &layers() const { return layers_; }
+  llvm::ArrayRef<Layer> layers() const { return layers_; }
   const Layer &layer(uint32_t id) const { return layers_[id]; }
   uint32_t numLayers() const { return static_cast<uint32_t>(layers_.size()); }
   std::optional<uint32_t> findLayer(Symbol name) const;
   // Layer ids sorted by name: the order every report lists layers in, sorted
   // once here for all the analyses.
-  const std::vector<uint32_t> &layersByName() const { return byName_; }
+  llvm::ArrayRef<uint32_t> layersByName() const { return byName_; }
 
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 
 private:
-  bool append(Op &op, const OpRegistry &registry, std::vector<uint32_t> &numSuccs);
+  bool append(Op &op, const OpRegistry &registry, LargeVector<uint32_t> &numSuccs);
 
-  std::vector<Op *> order_;
-  std::vector<uint32_t> position_; // by op id
-  std::vector<const OpRule *> rule_;
-  std::vector<uint32_t> layerOf_;
-  std::vector<uint32_t> predBegin_, preds_, succBegin_, succs_;
-  std::vector<Layer> layers_;
-  std::vector<uint32_t> layerOfName_; // by name symbol id: layer id or kNoLayer
-  std::vector<uint32_t> byName_;
+  // Every array grows with the graph: huge-page, reused memory (LargeArray.h).
+  LargeVector<Op *> order_;
+  LargeVector<uint32_t> position_; // by op id
+  LargeVector<const OpRule *> rule_;
+  LargeVector<uint32_t> layerOf_;
+  LargeVector<uint32_t> predBegin_, preds_, succBegin_, succs_;
+  LargeVector<Layer> layers_;
+  LargeVector<uint32_t> layerOfName_; // by name symbol id: layer id or kNoLayer
+  LargeVector<uint32_t> byName_;
 };
 
 // The LayerIndex as a cached analysis, shared by all five dependency analyses.

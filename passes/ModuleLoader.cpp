@@ -11,13 +11,15 @@
 
 namespace pd {
 
-std::string executableDir() {
+std::string executablePath() {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0)
-    return ".";
-  std::string p(buf, static_cast<size_t>(n));
-  return p.substr(0, p.find_last_of('/'));
+  return n <= 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
+}
+
+std::string executableDir() {
+  std::string p = executablePath();
+  return p.empty() ? "." : p.substr(0, p.find_last_of('/'));
 }
 
 std::string findBesideExecutable(const char *fileName,

@@ -9,7 +9,9 @@
 
 namespace pd {
 
-// The directory of the running executable (/proc/self/exe).
+// The running executable (/proc/self/exe), or "" when unknown.
+std::string executablePath();
+// Its directory ("." when unknown).
 std::string executableDir();
 
 // The path of `fileName` in the first of `relativeDirs` (relative to the

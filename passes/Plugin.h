@@ -19,7 +19,10 @@
 // registries) changes incompatibly.
 //   1: first release.
 //   2: OpRule gained its channel map; PassResult gained summary().
-#define PRUNEDEP_PLUGIN_API_VERSION 2
+//   3: OpRegistry reads the built-in rules lazily from a generated constant
+//      table: its layout changed, rules() returns pointers, lookup() is out of
+//      line, and loadBuiltinRules() is gone.
+#define PRUNEDEP_PLUGIN_API_VERSION 3
 
 namespace pd {
 

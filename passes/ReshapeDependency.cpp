@@ -22,7 +22,7 @@ ReshapeDependencyAnalysis::Result ReshapeDependencyAnalysis::run(Graph &, Analys
 ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
   constexpr uint32_t kNotView = ~0u;
-  std::vector<uint32_t> entryOf(ix.size(), kNotView);
+  LargeVector<uint32_t> entryOf(ix.size(), kNotView);
   EpochMarks seenOp(ix.size()), seenLayer(ix.numLayers());
   std::vector<uint32_t> found;                // layer ids of the current walk
   std::vector<std::vector<uint32_t>> foundBy; // by entry: the layer ids it found

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace pd {
 namespace {
@@ -64,7 +65,7 @@ void sortKeys(Keyed *first, Keyed *last, std::vector<Keyed> &tmp) {
 
 } // namespace
 
-void sortByName(std::vector<std::pair<std::string_view, uint32_t>> &items) {
+void sortByName(llvm::MutableArrayRef<std::pair<std::string_view, uint32_t>> items) {
   std::vector<Keyed> keyed(items.size()), tmp;
   for (uint32_t i = 0; i < items.size(); ++i)
     keyed[i] = {chunkAt(items[i].first, 0), i};
@@ -97,7 +98,7 @@ void sortByName(std::vector<std::pair<std::string_view, uint32_t>> &items) {
   sorted.reserve(items.size());
   for (const Keyed &k : keyed)
     sorted.push_back(items[k.item]);
-  items.swap(sorted);
+  std::copy(sorted.begin(), sorted.end(), items.begin());
 }
 
 } // namespace pd

@@ -6,15 +6,16 @@
 // first, and only runs that tie on a chunk look at the next one: linear in
 // the bytes that tell the names apart.
 #pragma once
+#include <llvm/ADT/ArrayRef.h>
+
 #include <cstdint>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace pd {
 
 // Sorts by name (byte-wise, as std::string_view compares); equal names keep
 // no particular order.
-void sortByName(std::vector<std::pair<std::string_view, uint32_t>> &items);
+void sortByName(llvm::MutableArrayRef<std::pair<std::string_view, uint32_t>> items);
 
 } // namespace pd

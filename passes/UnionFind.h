@@ -1,12 +1,14 @@
-// Disjoint sets over dense element ids 0..n-1: the merge structure behind the
-// dependency analyses (NNI merges its Python sets by hand and loses members).
-// Union by size and path halving, both iterative: near-constant time per
-// operation and no recursion whatever the depth of the forest. Four bytes of
-// parent plus four of size per element; llvm::EquivalenceClasses keeps a
-// std::set node per member, too heavy for a million-op graph.
+// Disjoint sets over dense element ids 0..n-1 (n < 2^31): the merge
+// structure behind the dependency analyses (NNI merges its Python sets by
+// hand and loses members). Union by size and path halving, both iterative:
+// near-constant time per operation and no recursion whatever the depth of the
+// forest. Four bytes per element: an element's parent, or, for a leader, its
+// set's size with the top bit set (channel-groups holds one element per
+// channel index of the model, tens of millions at the limit).
+// llvm::EquivalenceClasses keeps a std::set node per member, too heavy for a
+// million-op graph.
 #pragma once
 #include <cstdint>
-#include <numeric>
 #include <utility>
 #include <vector>
 
@@ -16,44 +18,56 @@ class UnionFind {
 public:
   explicit UnionFind(uint32_t n = 0) { reset(n); }
 
-  void reset(uint32_t n) {
-    parent_.resize(n);
-    std::iota(parent_.begin(), parent_.end(), 0u);
-    size_.assign(n, 1);
-  }
-  uint32_t size() const { return static_cast<uint32_t>(parent_.size()); }
+  void reset(uint32_t n) { link_.assign(n, kLeader | 1); }
+  uint32_t size() const { return static_cast<uint32_t>(link_.size()); }
   // Appends `n` singleton elements.
-  void grow(uint32_t n) {
-    uint32_t old = size();
-    parent_.resize(old + n);
-    std::iota(parent_.begin() + old, parent_.end(), old);
-    size_.resize(old + n, 1);
-  }
+  void grow(uint32_t n) { link_.resize(link_.size() + n, kLeader | 1); }
 
   uint32_t find(uint32_t x) {
-    while (parent_[x] != x) {
-      parent_[x] = parent_[parent_[x]];
-      x = parent_[x];
+    while (!(link_[x] & kLeader)) {
+      uint32_t p = link_[x];
+      if (link_[p] & kLeader)
+        return p;
+      link_[x] = link_[p]; // path halving: x skips to its grandparent
+      x = link_[p];
     }
     return x;
   }
-  // Merges the sets of a and b; returns the new leader.
+  // Merges the sets of a and b; returns the new leader (the larger set's; a's
+  // on a tie).
   uint32_t unite(uint32_t a, uint32_t b) {
     a = find(a);
     b = find(b);
     if (a == b)
       return a;
-    if (size_[a] < size_[b])
+    if (setSize(a) < setSize(b))
       std::swap(a, b);
-    parent_[b] = a;
-    size_[a] += size_[b];
+    link_[a] = kLeader | (setSize(a) + setSize(b));
+    link_[b] = a;
     return a;
   }
   bool same(uint32_t a, uint32_t b) { return find(a) == find(b); }
 
+  // Ends the structure: returns every element's leader, in the structure's
+  // own storage (no copy; the structure is left empty).
+  std::vector<uint32_t> takeLeaders() {
+    for (uint32_t x = 0; x < size(); ++x) {
+      uint32_t r = x;
+      // Entries before x already hold their leader, and a leader's own
+      // entry is its size (not yet visited) or itself (visited).
+      while (!(link_[r] & kLeader) && link_[r] != r)
+        r = link_[r];
+      link_[x] = r;
+    }
+    std::vector<uint32_t> leaders;
+    leaders.swap(link_);
+    return leaders;
+  }
+
 private:
-  std::vector<uint32_t> parent_;
-  std::vector<uint32_t> size_;
+  static constexpr uint32_t kLeader = uint32_t(1) << 31;
+  uint32_t setSize(uint32_t leader) const { return link_[leader] & ~kLeader; }
+  std::vector<uint32_t> link_;
 };
 
 } // namespace pd

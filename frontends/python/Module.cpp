@@ -1,8 +1,10 @@
 // _prunedep: the C++ half of the Python package `prunedep` (prunedep/__init__.py
 // is the public API). The user's traced or scripted module goes straight from
 // their process into the TorchScript frontend (frontends/torchscript/InMemory.h):
-// no archive is written, LibTorch is already loaded, so an answer costs one
-// forward pass plus the analyses. Results stay C++ PassResults; Python reads
+// no archive is written, LibTorch is already loaded, and a module traced in
+// this process carries its shapes in its types (TracedShapes.h), so an answer
+// costs the lowering and the analyses (plus one forward pass when the types
+// cannot give every shape: a scripted module, other input shapes). Results stay C++ PassResults; Python reads
 // them as the same `prunedep/1` JSON the driver prints (passes/Session.h).
 //
 // Errors: every C++ exception becomes prunedep.Error with the driver's
@@ -33,6 +35,7 @@ namespace {
 struct IR {
   std::shared_ptr<Graph> graph;
   FrontendStats stats;               // zero for parsed IR
+  std::string shapeSource;           // "trace" or "forward"; "" for parsed IR
   std::vector<std::string> warnings; // the frontend's
 };
 
@@ -43,6 +46,7 @@ struct Report {
   std::shared_ptr<PassContext> ctx = std::make_shared<PassContext>();
   std::vector<std::string> warnings;
   std::vector<std::pair<std::string, double>> timings;
+  std::string shapeSource; // as IR::shapeSource
 
   std::string toJson() const {
     std::ostringstream os;
@@ -103,23 +107,42 @@ torch::jit::Module scriptModule(const py::handle &obj) {
 // The frontend's work on the user's module. Its failures read as the
 // driver's do for an archive ("MODEL: error: ..."), with the report's model
 // name in place of the path.
+ts::ShapeSource parseShapeSource(const std::string &text) {
+  if (text == "auto")
+    return ts::ShapeSource::Auto;
+  if (text == "forward")
+    return ts::ShapeSource::Forward;
+  if (text == "trace")
+    return ts::ShapeSource::Trace;
+  throw Error("shapes='" + text + "': expected 'auto', 'trace' or 'forward'");
+}
+
+// The frontend's work on the user's module. Its failures read as the
+// driver's do for an archive ("MODEL: error: ..."), with the report's model
+// name in place of the path.
 std::shared_ptr<Graph> lowerModule(const torch::jit::Module &module,
                                    const std::vector<at::Tensor> &inputs, const std::string &model,
                                    const std::string &graphName, const OpRegistry &rules,
+                                   ts::ShapeSource shapes, const std::function<void()> &beforeForward,
                                    Report &report, FrontendStats &stats) {
   ts::ModuleLowering how;
+  how.beforeForward = beforeForward;
   how.registry = &rules;
   how.graphName = graphName;
   how.inputsNoun = "example input(s)";
+  how.shapes = shapes;
   std::vector<c10::IValue> args(inputs.begin(), inputs.end());
   FrontendOutput out;
-  std::string message = ts::catchFrontendErrors([&] { ts::lowerLoadedModule(module, args, how, out); });
+  ts::ShapeSource used = ts::ShapeSource::Forward;
+  std::string message =
+      ts::catchFrontendErrors([&] { used = ts::lowerLoadedModule(module, args, how, out); });
   if (!message.empty())
     throw Error(model + ": error: " + message);
   for (std::string &w : out.warnings)
     report.warnings.push_back(std::move(w));
   stats = out.stats;
-  report.timings.push_back({"forward (record shapes)", out.stats.shapeSeconds});
+  report.shapeSource = used == ts::ShapeSource::Trace ? "trace" : "forward";
+  report.timings.push_back({"shapes (" + report.shapeSource + ")", out.stats.shapeSeconds});
   report.timings.push_back({"lower", out.stats.lowerSeconds});
   auto t = std::chrono::steady_clock::now();
   verifyGraph(*out.graph, &rules);
@@ -150,7 +173,8 @@ using Strings = std::vector<std::string>;
 
 // Eval mode for the recording run (a batchnorm must not update its running
 // statistics), then every submodule's own training flag back: the user's
-// module is left as it was. Cheap when it is already in eval mode.
+// module is left as it was. Made only when the model is run (the traced
+// types usually give every shape), as it visits every submodule.
 class EvalModeGuard {
 public:
   explicit EvalModeGuard(torch::jit::Module &m) {
@@ -195,8 +219,9 @@ PYBIND11_MODULE(_prunedep, m) {
       .def_property_readonly("name", [](const IR &ir) { return std::string(ir.graph->name().str()); })
       .def_property_readonly("num_ops", [](const IR &ir) { return ir.graph->numOps(); })
       .def_readonly("warnings", &IR::warnings)
+      .def_readonly("shape_source", &IR::shapeSource)
       .def_property_readonly("frontend_seconds", [](const IR &ir) {
-        return py::dict(py::arg("forward") = ir.stats.shapeSeconds,
+        return py::dict(py::arg("shapes") = ir.stats.shapeSeconds,
                         py::arg("lower") = ir.stats.lowerSeconds);
       });
 
@@ -204,6 +229,7 @@ PYBIND11_MODULE(_prunedep, m) {
       .def_readonly("model", &Report::model)
       .def_readonly("warnings", &Report::warnings)
       .def_readonly("timings", &Report::timings)
+      .def_readonly("shape_source", &Report::shapeSource)
       .def("to_json", &Report::toJson)
       .def("__len__", [](const Report &r) { return r.ctx->results.size(); })
       .def("result_json", [](const Report &r, size_t i) {
@@ -232,24 +258,28 @@ PYBIND11_MODULE(_prunedep, m) {
       "Parses .pdir text (errors name file_name:line:col).");
 
   m.def("lower", [](py::handle module, const std::vector<at::Tensor> &inputs,
-                    const std::string &graphName, const Strings &rules, const Strings &plugins) {
+                    const std::string &graphName, const Strings &rules, const Strings &plugins,
+                    const std::string &shapes) {
         torch::jit::Module sm = scriptModule(module);
         IR ir;
         runReleased([&] {
           Registries reg = loadRegistries(plugins, rules);
-          EvalModeGuard eval(sm);
+          std::optional<EvalModeGuard> eval;
           Report scratch;
-          ir.graph = lowerModule(sm, inputs, graphName, graphName, reg.rules, scratch, ir.stats);
+          ir.graph = lowerModule(sm, inputs, graphName, graphName, reg.rules,
+                                 parseShapeSource(shapes), [&] { eval.emplace(sm); }, scratch,
+                                 ir.stats);
           ir.warnings = std::move(scratch.warnings);
+          ir.shapeSource = scratch.shapeSource;
         });
         return ir;
       }, py::arg("module"), py::arg("inputs"), py::arg("graph_name"), py::arg("rules"),
-      py::arg("plugins"));
+      py::arg("plugins"), py::arg("shapes"));
 
   m.def("analyze", [](py::handle module, const std::vector<at::Tensor> &inputs,
                       const std::string &model, const std::string &graphName,
                       const std::string &pipeline, const Strings &rules, const Strings &plugins,
-                      const std::string &unknownOps) {
+                      const std::string &unknownOps, const std::string &shapes) {
         torch::jit::Module sm = scriptModule(module);
         Report report;
         report.model = model;
@@ -258,14 +288,16 @@ PYBIND11_MODULE(_prunedep, m) {
           FrontendStats stats;
           std::shared_ptr<Graph> g;
           {
-            EvalModeGuard eval(sm);
-            g = lowerModule(sm, inputs, model, graphName, reg.rules, report, stats);
+            std::optional<EvalModeGuard> eval; // only if the model runs
+            g = lowerModule(sm, inputs, model, graphName, reg.rules, parseShapeSource(shapes),
+                            [&] { eval.emplace(sm); }, report, stats);
           }
           runPipeline(*g, reg, pipeline, unknownOps, report);
         });
         return report;
       }, py::arg("module"), py::arg("inputs"), py::arg("model"), py::arg("graph_name"),
-      py::arg("pipeline"), py::arg("rules"), py::arg("plugins"), py::arg("unknown_ops"));
+      py::arg("pipeline"), py::arg("rules"), py::arg("plugins"), py::arg("unknown_ops"),
+      py::arg("shapes"));
 
   m.def("run", [](IR &ir, const std::string &model, const std::string &pipeline,
                   const Strings &rules, const Strings &plugins, const std::string &unknownOps) {

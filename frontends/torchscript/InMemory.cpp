@@ -7,6 +7,7 @@
 #include "frontends/torchscript/Messages.h"
 #include "frontends/torchscript/ModuleInliner.h"
 #include "frontends/torchscript/ShapeRecorder.h"
+#include "frontends/torchscript/TracedShapes.h"
 
 #include <c10/util/Exception.h>
 #include <torch/csrc/jit/ir/constants.h>
@@ -77,39 +78,20 @@ std::vector<c10::IValue> forwardInputs(const torch::jit::Module &m,
   return inputs;
 }
 
-} // namespace
+// A branch condition the graph itself fixes.
+std::optional<bool> constantCondition(const torch::jit::Value *v) {
+  auto iv = torch::jit::toIValue(v);
+  if (iv && iv->isBool())
+    return iv->toBool();
+  return std::nullopt;
+}
 
-void lowerLoadedModule(const torch::jit::Module &module, const std::vector<c10::IValue> &given,
-                       const ModuleLowering &how, FrontendOutput &out) {
-  auto say = [&](const std::string &what) {
-    if (how.progress)
-      how.progress(what);
-  };
-  OpRegistry builtins;
-  const OpRegistry *registry = how.registry;
-  if (!registry) {
-    builtins = OpRegistry::withBuiltins();
-    registry = &builtins;
-  }
-
-  say("inlining the forward");
-  auto t = Clock::now();
-  InlinedForward fwd = inlineForward(module, *registry);
-  std::vector<c10::IValue> inputs = forwardInputs(module, given, how.inputsNoun);
-  double inlineSeconds = secondsSince(t);
-
-  say("recording shapes");
-  t = Clock::now();
-  auto constantCondition = [](const torch::jit::Value *v) -> std::optional<bool> {
-    auto iv = torch::jit::toIValue(v);
-    if (iv && iv->isBool())
-      return iv->toBool();
-    return std::nullopt;
-  };
-  foldDecidedBranches(fwd, constantCondition);
+// Runs the forward, as often as it takes to decide its top-level branches:
+// each run records the values of the top level; a branch whose condition it
+// learned is spliced in and the next run records its insides.
+Recording recordByRunning(InlinedForward &fwd, const std::vector<c10::IValue> &inputs,
+                          const std::vector<c10::IValue> &given) {
   Recording rec;
-  // Each run records the values of the top level; a branch whose condition
-  // it learned is spliced in and the next run records its insides.
   for (int round = 0;; ++round) {
     try {
       rec = recordValues(fwd, inputs);
@@ -129,14 +111,55 @@ void lowerLoadedModule(const torch::jit::Module &module, const std::vector<c10::
       return std::nullopt;
     });
     if (folded == 0 || round == 64)
-      break;
+      return rec;
+  }
+}
+
+} // namespace
+
+ShapeSource lowerLoadedModule(const torch::jit::Module &module, const std::vector<c10::IValue> &given,
+                              const ModuleLowering &how, FrontendOutput &out) {
+  auto say = [&](const std::string &what) {
+    if (how.progress)
+      how.progress(what);
+  };
+  OpRegistry builtins;
+  const OpRegistry *registry = how.registry;
+  if (!registry) {
+    builtins = OpRegistry::withBuiltins();
+    registry = &builtins;
+  }
+
+  say("inlining the forward");
+  auto t = Clock::now();
+  InlinedForward fwd = inlineForward(module, *registry);
+  std::vector<c10::IValue> inputs = forwardInputs(module, given, how.inputsNoun);
+  double inlineSeconds = secondsSince(t);
+
+  say("recording shapes");
+  t = Clock::now();
+  foldDecidedBranches(fwd, constantCondition);
+  std::optional<Recording> rec;
+  ShapeSource used = ShapeSource::Trace;
+  if (how.shapes != ShapeSource::Forward) {
+    std::string whyNot;
+    rec = recordFromTracedTypes(fwd, inputs, &whyNot);
+    if (!rec && how.shapes == ShapeSource::Trace)
+      throw Error("the traced types do not give every shape: " + whyNot);
+  }
+  if (!rec) {
+    if (how.beforeForward)
+      how.beforeForward();
+    rec = recordByRunning(fwd, inputs, given);
+    used = ShapeSource::Forward;
   }
   out.stats.shapeSeconds = secondsSince(t);
 
   say("lowering");
   t = Clock::now();
-  out.graph = lowerToIR(fwd, rec, how.graphName, out.warnings);
+  out.graph = lowerToIR(fwd, *rec, how.graphName, out.warnings);
   out.stats.lowerSeconds = inlineSeconds + secondsSince(t);
+  return used;
 }
 
 std::string catchFrontendErrors(const std::function<void()> &work) {

@@ -15,6 +15,15 @@
 
 namespace pd::ts {
 
+// Where the shapes of the module's values come from.
+enum class ShapeSource {
+  // The types torch.jit.trace left on the graph when they give every shape
+  // for these inputs (a module traced in this process), else a forward pass.
+  Auto,
+  Forward, // always one forward pass (archives keep no traced shapes)
+  Trace,   // only the traced types: an error saying why when they cannot
+};
+
 struct ModuleLowering {
   const OpRegistry *registry = nullptr; // decides which module types are leaves
   std::string graphName;                // the IR graph's name
@@ -22,14 +31,21 @@ struct ModuleLowering {
   // flag(s)" (the driver), "example input(s)" (Python).
   std::string inputsNoun = "input(s)";
   std::function<void(const std::string &)> progress; // stage names; may be empty
+  ShapeSource shapes = ShapeSource::Auto;
+  // Called once just before the model is run (not at all when the traced
+  // types give every shape): the Python module puts it in eval mode there.
+  std::function<void()> beforeForward;
 };
 
-// Inlines `module`'s forward, runs it on `inputs` (the forward's arguments
-// without self; trailing arguments with defaults may be left out) recording
-// every value, and lowers it to IR. Fills out.graph, out.warnings,
-// out.stats.shapeSeconds and out.stats.lowerSeconds. Runs the module as it
-// is (the caller puts it in eval mode). Throws pd::Error or c10::Error.
-void lowerLoadedModule(const torch::jit::Module &module, const std::vector<c10::IValue> &inputs,
+// Inlines `module`'s forward, learns every value for `inputs` (the forward's
+// arguments without self; trailing arguments with defaults may be left out)
+// from the traced types or by running it (how.shapes), and lowers it to IR.
+// Fills out.graph, out.warnings, out.stats.shapeSeconds and
+// out.stats.lowerSeconds; returns where the shapes came from (Trace or
+// Forward). Runs the module as it is (the caller puts it in eval mode,
+// e.g. in how.beforeForward).
+// Throws pd::Error or c10::Error.
+ShapeSource lowerLoadedModule(const torch::jit::Module &module, const std::vector<c10::IValue> &inputs,
                        const ModuleLowering &how, FrontendOutput &out);
 
 // Runs `work`; returns "" if it returned, else the one-line message of what

@@ -19,6 +19,17 @@ using torch::jit::Value;
 namespace prim = c10::prim;
 namespace aten = c10::aten;
 
+bool callsFurther(const torch::jit::Block &b) {
+  for (const Node *n : b.nodes()) {
+    if (n->kind() == prim::CallMethod || n->kind() == prim::CallFunction)
+      return true;
+    for (const torch::jit::Block *inner : n->blocks())
+      if (callsFurther(*inner))
+        return true;
+  }
+  return false;
+}
+
 // Reads a module's hyper-parameters from the aten call of its forward, or,
 // for a layer used through its tensors, from the function op that uses them
 // (call mode: `find` gives that op, its arguments resolve through
@@ -27,8 +38,15 @@ class LeafReader {
 public:
   LeafReader(const torch::jit::Module &m, const std::string &method, const std::vector<int64_t> *input)
       : m_(m), input_(input) {
-    graph_ = m.get_method(method).graph()->copy();
-    torch::jit::Inline(*graph_);
+    // Only read: a traced leaf's forward is already flat (one aten call), so
+    // it is copied and inlined only when it calls further (a scripted
+    // module's helper methods). Copying every leaf's graph was a third of
+    // the lowering time of densenet121.
+    graph_ = m.get_method(method).graph();
+    if (callsFurther(*graph_->block())) {
+      graph_ = graph_->copy();
+      torch::jit::Inline(*graph_);
+    }
   }
   LeafReader(const torch::jit::Module &m, const Node *call, ArgValue argValue,
              const std::vector<int64_t> *input)

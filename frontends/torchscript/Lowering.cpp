@@ -59,15 +59,6 @@ struct Lowered {
   }
 };
 
-bool containsTensor(const c10::TypePtr &t) {
-  if (t->kind() == c10::TypeKind::TensorType)
-    return true;
-  for (const c10::TypePtr &c : t->containedTypes())
-    if (containsTensor(c))
-      return true;
-  return false;
-}
-
 const Type *tensorType(const at::Tensor &t) {
   return Type::tensor(toDType(t.scalar_type()), t.sizes().vec());
 }
@@ -122,11 +113,18 @@ private:
     return it->second;
   }
 
+  // Found from the parent's module, itself cached: one attribute lookup per
+  // module instead of a walk from the root per layer call.
   torch::jit::Module moduleAt(const std::string &path) {
     auto it = modules_.find(path);
-    if (it == modules_.end())
-      it = modules_.emplace(path, fwd_.moduleAt(path)).first;
-    return it->second;
+    if (it != modules_.end())
+      return it->second;
+    size_t dot = path.rfind('.');
+    torch::jit::Module m =
+        dot == std::string::npos
+            ? fwd_.moduleAt(path)
+            : torch::jit::Module(moduleAt(path.substr(0, dot)).attr(path.substr(dot + 1)).toObject());
+    return modules_.emplace(path, m).first->second;
   }
 
   void setScope(Op *op, const Node *n) {
@@ -303,10 +301,8 @@ private:
     std::vector<std::pair<Symbol, const Type *>> results;
     std::vector<Lowered> outs = declareOutputs(n, *path, results);
     Op *op = g_->createOp(moduleOpKind(type), operands, results);
-    for (NamedAttribute &a : attrs)
-      op->setAttr(a.name, std::move(a.value));
-    for (NamedAttribute &a : callArgs)
-      op->setAttr(a.name, std::move(a.value));
+    attrs.insert(attrs.end(), callArgs.begin(), callArgs.end()); // the call's arguments win
+    op->mergeAttrs(attrs);
     op->setModule(Symbol::get(*path), Symbol::get(type));
     op->setModuleCall(true);
     Location loc = sourceLocation(n);
@@ -339,8 +335,7 @@ private:
     std::vector<std::pair<Symbol, const Type *>> results;
     std::vector<Lowered> outs = declareOutputs(n, base, results);
     Op *op = g_->createOp(Symbol::get(n->kind().toQualString()), operands, results);
-    for (NamedAttribute &a : attrs)
-      op->setAttr(a.name, std::move(a.value));
+    op->mergeAttrs(attrs);
     setScope(op, n);
     finishOutputs(n, op, outs);
   }
@@ -421,8 +416,7 @@ private:
     std::vector<std::pair<Symbol, const Type *>> results;
     std::vector<Lowered> outs = declareOutputs(n, layer->path, results);
     Op *op = g_->createOp(moduleOpKind(layer->type), {data}, results);
-    for (NamedAttribute &a : attrs)
-      op->setAttr(a.name, std::move(a.value));
+    op->mergeAttrs(attrs);
     op->setModule(Symbol::get(layer->path), Symbol::get(layer->type));
     op->setModuleCall(true);
     Location loc = sourceLocation(n);

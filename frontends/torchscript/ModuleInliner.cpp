@@ -71,10 +71,14 @@ std::optional<std::string> InlinedForward::modulePath(const Value *v) const {
   const Node *def = v->node();
   if (def->kind() != prim::GetAttr)
     return std::nullopt;
-  auto parent = modulePath(def->input());
-  if (!parent)
-    return std::nullopt;
-  return joinPath(*parent, def->s(attr::name));
+  auto known = paths_.find(v);
+  if (known != paths_.end())
+    return known->second;
+  std::optional<std::string> path = modulePath(def->input());
+  if (path)
+    path = joinPath(*path, def->s(attr::name));
+  paths_.emplace(v, path);
+  return path;
 }
 
 torch::jit::Module InlinedForward::moduleAt(const std::string &path) const {
@@ -146,7 +150,17 @@ void InlinedForward::inlineBlock(Block *b, size_t scope) {
     Node *after = n->next();
     // The callee's own graph, not its optimized_graph(): the latter is
     // already fully inlined, leaf calls included.
-    torch::jit::inlineCallTo(n, graphFn, graphFn->graph().get());
+    // torch::jit::inlineCallTo would also give every copied node an
+    // inlined-call-stack entry, a fifth of the inlining time; the scopes we
+    // assign below carry what the lowering needs (module path and type).
+    {
+      torch::jit::WithInsertPoint here(n);
+      std::vector<Value *> results = torch::jit::insertGraph(*graph, *graphFn->graph(), n->inputs());
+      for (size_t i = 0; i < results.size(); ++i)
+        n->outputs()[i]->replaceAllUsesWith(results[i]);
+      n->destroy();
+    }
+    paths_.clear();
     for (Node *m = before->next(); m != after; m = m->next())
       assignScope(m, calleeScope);
     n = before->next();
@@ -186,6 +200,7 @@ size_t foldDecidedBranches(InlinedForward &fwd,
         for (size_t i = 0; i < n->outputs().size(); ++i)
           n->outputs()[i]->replaceAllUsesWith(taken->outputs()[i]);
         n->destroy();
+        fwd.paths_.clear();
         ++folded;
         // Visit the moved nodes: an If among them may have a constant
         // condition and fold right away.

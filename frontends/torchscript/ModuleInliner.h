@@ -61,6 +61,9 @@ private:
   const OpRegistry *registry_ = nullptr;
   std::vector<ModuleScope> scopes_; // [0] is the root
   std::unordered_map<const torch::jit::Node *, size_t> nodeScope_;
+  // modulePath's answers (the lowering asks for every layer call); cleared
+  // whenever nodes are destroyed, so a reused address never finds a stale one.
+  mutable std::unordered_map<const torch::jit::Value *, std::optional<std::string>> paths_;
 };
 
 // Copies `module`'s forward graph and inlines every non-leaf call. Throws

@@ -121,9 +121,9 @@ std::vector<c10::IValue> makeInputs(const std::vector<TensorInputSpec> &specs) {
   return inputs;
 }
 
-// Values worth recording: the plain data types. Modules, functions and other
-// objects are resolved structurally (GetAttr chains) instead.
-static bool recordable(const c10::TypePtr &t) {
+// Modules, functions and other objects are resolved structurally (GetAttr
+// chains) instead of recorded.
+bool recordable(const c10::TypePtr &t) {
   switch (t->kind()) {
   case c10::TypeKind::TensorType:
   case c10::TypeKind::IntType:
@@ -151,12 +151,21 @@ static bool recordable(const c10::TypePtr &t) {
   }
 }
 
+bool containsTensor(const c10::TypePtr &t) {
+  if (t->kind() == c10::TypeKind::TensorType)
+    return true;
+  for (const c10::TypePtr &c : t->containedTypes())
+    if (containsTensor(c))
+      return true;
+  return false;
+}
+
 static bool isTensor(const Value *v) { return v->type()->kind() == c10::TypeKind::TensorType; }
 
 // Tensors that only carry a size: prim::NumToTensor of an aten::size and
 // arithmetic on such tensors (what tracing records for `x.size(1) // 2`).
 // The run confirms each candidate is 0-dim before it is folded.
-static std::unordered_set<const Value *> sizeScalarCandidates(const torch::jit::Graph &g) {
+std::unordered_set<const Value *> sizeScalarCandidates(const torch::jit::Graph &g) {
   std::unordered_set<const Value *> out;
   for (const Node *n : g.nodes()) {
     if (n->kind() == prim::Constant) {

@@ -11,7 +11,10 @@
 
 #include <ATen/core/ivalue.h>
 
+#include <optional>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace pd::ts {
@@ -35,9 +38,24 @@ public:
 
 private:
   friend Recording recordValues(const InlinedForward &, const std::vector<c10::IValue> &);
+  friend std::optional<Recording> recordFromTracedTypes(const InlinedForward &,
+                                                        const std::vector<c10::IValue> &,
+                                                        std::string *);
   std::unordered_map<const torch::jit::Value *, TensorFacts> tensors_;
   std::unordered_map<const torch::jit::Value *, c10::IValue> values_;
 };
+
+// Values worth recording: the plain data types (tensors, numbers, lists and
+// tuples of them, ...), not modules or other objects.
+bool recordable(const c10::TypePtr &t);
+// Whether values of this type hold a tensor (a tensor, or a list, tuple, ...
+// with one inside).
+bool containsTensor(const c10::TypePtr &t);
+
+// Tensors that only carry a size (prim::NumToTensor of an aten::size and
+// arithmetic on such tensors): candidates whose value, once known to be
+// 0-dim, is folded into attributes.
+std::unordered_set<const torch::jit::Value *> sizeScalarCandidates(const torch::jit::Graph &g);
 
 // Random inputs of the requested shapes and dtypes (normal floats; 0/1 for
 // integer inputs so any embedding index or mask is valid), seeded.

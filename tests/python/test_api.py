@@ -28,7 +28,8 @@ def test_lower_gives_the_cli_ir():
     ir = prunedep.lower(torch.jit.load(path), inputs_for(['1x3x32x32']), name=path)
     assert ir.name == 'residual_add'
     assert str(ir) == cli_output(['--emit-ir', '--passes=verify', path, '--input-shape', '1x3x32x32'])
-    assert ir.num_ops > 0 and set(ir.frontend_seconds) == {'forward', 'lower'}
+    assert ir.num_ops > 0 and set(ir.frontend_seconds) == {'shapes', 'lower'}
+    assert ir.shape_source == 'forward'  # a loaded archive keeps no traced shapes
 
 
 def cli_error(args):

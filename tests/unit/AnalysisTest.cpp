@@ -138,6 +138,33 @@ TEST_CASE("union-find merges transitively") {
   CHECK(uf.find(5) == 5);
 }
 
+TEST_CASE("union-find agrees with a naive partition, and takeLeaders with find") {
+  // Four bytes an element (a leader's entry holds its set's size): random
+  // unions over grown storage must still partition exactly like relabelling.
+  std::mt19937 rng(7);
+  UnionFind uf(300);
+  uf.grow(700);
+  std::vector<uint32_t> label(1000);
+  for (uint32_t i = 0; i < label.size(); ++i)
+    label[i] = i;
+  for (int k = 0; k < 900; ++k) {
+    uint32_t a = rng() % 1000, b = rng() % 1000;
+    uf.unite(a, b);
+    uint32_t from = label[b], to = label[a];
+    for (uint32_t &l : label)
+      if (l == from)
+        l = to;
+  }
+  std::vector<uint32_t> found(1000);
+  for (uint32_t i = 0; i < 1000; ++i) {
+    found[i] = uf.find(i);
+    CHECK(uf.same(i, (i * 37) % 1000) == (label[i] == label[(i * 37) % 1000]));
+  }
+  std::vector<uint32_t> leaders = uf.takeLeaders();
+  CHECK(leaders == found);
+  CHECK(uf.size() == 0);
+}
+
 TEST_CASE("channel facts come from the op table and the shapes") {
   auto g = parseGraph(
       "graph @g(%x: f32[1,8,4,4]) {\n"

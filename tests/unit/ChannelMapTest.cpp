@@ -32,9 +32,9 @@ TEST_CASE("the built-in channel maps load and merge into the trait rules") {
   CHECK(conv->channelMap->arg(ChannelMapKey::Transposed).literal == 1);
   // Every kind of the .def table is used by at least one built-in map.
   std::vector<bool> used(static_cast<size_t>(ChannelMapKind::Count));
-  for (const OpRule &rule : r.rules())
-    if (rule.channelMap)
-      used[static_cast<size_t>(rule.channelMap->kind)] = true;
+  for (const OpRule *rule : r.rules())
+    if (rule->channelMap)
+      used[static_cast<size_t>(rule->channelMap->kind)] = true;
   for (size_t i = 0; i < used.size(); ++i)
     CHECK_MESSAGE(used[i], channelMapKindName(static_cast<ChannelMapKind>(i)));
 }

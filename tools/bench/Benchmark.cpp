@@ -22,6 +22,7 @@
 //                  [--no-frontend] [--workdir DIR] [--channel-groups-max-ops N]
 #include "ir/Diagnostic.h"
 #include "ir/Printer.h"
+#include "passes/ModuleLoader.h"
 #include "tools/bench/FrontendMeasure.h"
 #include "tools/bench/GraphMeasure.h"
 #include "tools/bench/Records.h"
@@ -31,7 +32,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -60,15 +60,11 @@ struct Options {
 
 // What one child reported.
 struct Measured {
-  std::map<std::string, double> time, bytes, count;
+  // time: wall seconds; cpu: the measuring thread's CPU seconds (the same on
+  // an idle machine, the comparable one on a shared machine).
+  std::map<std::string, double> time, cpu, bytes, count;
   std::string error;
 };
-
-std::string selfPath() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n <= 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
-}
 
 // Runs this program again with `args` (a fresh process: nothing measured
 // before shares its heap or its peak) and collects its records.
@@ -79,7 +75,7 @@ Measured runChild(const std::vector<std::string> &args) {
     m.error = std::string("pipe: ") + std::strerror(errno);
     return m;
   }
-  std::string self = selfPath();
+  std::string self = executablePath();
   pid_t pid = fork();
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
@@ -105,6 +101,8 @@ Measured runChild(const std::vector<std::string> &args) {
   for (const Record &r : parseRecords(out)) {
     if (r.kind == "time")
       m.time[r.what] = r.value;
+    else if (r.kind == "cpu")
+      m.cpu[r.what] = r.value;
     else if (r.kind == "bytes")
       m.bytes[r.what] = r.value;
     else if (r.kind == "count")
@@ -199,10 +197,8 @@ int main(int argc, char **argv) {
       return usage();
     }
   }
-  std::string self = selfPath();
-  std::string exeDir = self.substr(0, self.find_last_of('/'));
   if (opt.modelsDir.empty())
-    opt.modelsDir = exeDir + "/../../tests/models";
+    opt.modelsDir = executableDir() + "/../../tests/models";
   if (opt.workDir.empty())
     opt.workDir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 
@@ -218,7 +214,8 @@ int main(int argc, char **argv) {
       std::printf("\n== %s ==\n%-40s", shapeName.c_str(), "stage (ns per op)");
       for (size_t n : sizes)
         std::printf(" %10s", sizeLabel(n).c_str());
-      std::printf(" %9s\n", sizes.size() >= 2 ? (sizeLabel(sizes.back()) + "/" + sizeLabel(sizes[sizes.size() - 2])).c_str() : "");
+      std::string ratioHead = sizes.size() >= 2 ? sizeLabel(sizes.back()) + "/" + sizeLabel(sizes[sizes.size() - 2]) : "";
+      std::printf(" %9s %13s\n", ratioHead.c_str(), ratioHead.empty() ? "" : ("cpu " + ratioHead).c_str());
       std::fflush(stdout);
       for (size_t n : sizes) {
         std::string file = opt.workDir + "/prunedep-bench-" + std::to_string(getpid()) + "-" +
@@ -257,6 +254,9 @@ int main(int argc, char **argv) {
           auto tb = bySize[big].time.find(stage), ts = bySize[small].time.find(stage);
           if (tb != bySize[big].time.end() && ts != bySize[small].time.end() && ts->second > 0)
             std::printf(" %8.1fx", tb->second / ts->second);
+          auto cb = bySize[big].cpu.find(stage), cs = bySize[small].cpu.find(stage);
+          if (cb != bySize[big].cpu.end() && cs != bySize[small].cpu.end() && cs->second > 0)
+            std::printf(" %12.1fx", cb->second / cs->second);
         }
         std::printf("\n");
       }
@@ -330,7 +330,7 @@ int main(int argc, char **argv) {
     bool ratio = sizes.size() >= 2;
     std::string ratioLabel = ratio ? sizeLabel(big) + "/" + sizeLabel(sizes[sizes.size() - 2]) : "";
     std::printf("\n== Summary (Markdown) ==\n\n| stage, ns per op at %s ops%s |", sizeLabel(big).c_str(),
-                ratio ? (" (time " + ratioLabel + ")").c_str() : "");
+                ratio ? (" (time " + ratioLabel + ", wall and CPU)").c_str() : "");
     for (const std::string &s : opt.shapes)
       std::printf(" %s |", s.c_str());
     std::printf("\n|---|");
@@ -352,7 +352,8 @@ int main(int argc, char **argv) {
         Measured &m = results[s][sizes[at - 1]];
         std::string cell = fmt("%.0f", m.time[stage] * 1e9 / m.count["ops"]);
         if (at >= 2 && results[s][sizes[at - 2]].time.count(stage))
-          cell += fmt(" (%.1fx)", m.time[stage] / results[s][sizes[at - 2]].time[stage]);
+          cell += fmt(" (%.1fx", m.time[stage] / results[s][sizes[at - 2]].time[stage]) +
+                  fmt(", cpu %.1fx)", m.cpu[stage] / results[s][sizes[at - 2]].cpu[stage]);
         if (sizes[at - 1] != big)
           cell += " at " + sizeLabel(sizes[at - 1]);
         std::printf(" %s |", cell.c_str());

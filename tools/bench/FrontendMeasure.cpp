@@ -1,29 +1,29 @@
 #include "tools/bench/FrontendMeasure.h"
 
 #include "frontends/TorchScriptBaseline.h"
+#include "passes/InputShape.h"
 #include "passes/ModuleLoader.h"
 #include "tools/bench/Records.h"
 
 #include <algorithm>
 #include <limits>
-#include <sstream>
 
 namespace pd::bench {
 namespace {
 
+// "1x3x224x224,1x128:int64": one --input-shape value per input, checked by
+// the driver's parser (so a bad shape from a model's .json is a message, not
+// an exception from std::stoll or a huge allocation).
 std::vector<TensorInputSpec> parseShapes(const std::string &shapes) {
   std::vector<TensorInputSpec> specs;
-  std::istringstream in(shapes);
-  std::string one;
-  while (std::getline(in, one, ',')) {
-    TensorInputSpec spec;
-    std::istringstream dims(one);
-    std::string d;
-    while (std::getline(dims, d, 'x'))
-      spec.shape.push_back(std::stoll(d));
-    specs.push_back(spec);
+  size_t start = 0;
+  while (true) {
+    size_t comma = shapes.find(',', start);
+    specs.push_back(parseInputShape(shapes.substr(start, comma - start)));
+    if (comma == std::string::npos)
+      return specs;
+    start = comma + 1;
   }
-  return specs;
 }
 
 } // namespace
@@ -53,7 +53,12 @@ int measureFrontend(const std::string &modelPath, const std::string &inputShapes
   OpRegistry rules = OpRegistry::withBuiltins();
   FrontendOptions opts;
   opts.modelPath = modelPath;
-  opts.inputs = parseShapes(inputShapes);
+  try {
+    opts.inputs = parseShapes(inputShapes);
+  } catch (const Error &e) {
+    emitError(std::string(modelPath) + ": " + e.what());
+    return 1;
+  }
   opts.registry = &rules;
 
   constexpr double kInf = std::numeric_limits<double>::infinity();

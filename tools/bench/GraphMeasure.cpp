@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -26,12 +27,53 @@ double secondsSince(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// The minimum over `reps` runs of `work`, which times itself (so that what
-// it sets up is not counted) and returns seconds.
-template <typename Work> double minOf(unsigned reps, Work &&work) {
-  double best = std::numeric_limits<double>::infinity();
-  for (unsigned r = 0; r < reps; ++r)
-    best = std::min(best, work());
+double threadCpuSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Wall time and the calling thread's CPU time (page faults included: the
+// kernel charges them to the thread). They agree on an idle machine, since
+// the measured code is single-threaded and does no I/O; on a shared machine
+// the wall time also counts the waits for a core, the CPU time does not.
+struct Elapsed {
+  double wall, cpu;
+};
+
+struct Stopwatch {
+  Clock::time_point wall0 = Clock::now();
+  double cpu0 = threadCpuSeconds();
+  Elapsed elapsed() const { return {secondsSince(wall0), threadCpuSeconds() - cpu0}; }
+};
+
+void emitTime(const std::string &stage, Elapsed e) {
+  emit("time", stage, e.wall);
+  emit("cpu", stage, e.cpu);
+}
+
+// The minimum over at least `reps` runs of `work`, which times itself (so
+// that what it sets up is not counted) and returns its Elapsed. A short stage
+// (reshape-dependency takes half a millisecond at 100k ops) runs again until
+// its runs add up to kMinMeasured or the stage has taken kStageBudget with
+// its set-up: one preempted run of 3 on a shared machine would otherwise be
+// a third of the evidence, and the 1M/100k ratio compares two minima.
+constexpr double kMinMeasured = 0.25, kStageBudget = 2.0;
+constexpr unsigned kMaxReps = 1000;
+
+template <typename Work> Elapsed minOf(unsigned reps, Work &&work) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  Elapsed best{kInf, kInf};
+  double measured = 0;
+  auto start = Clock::now();
+  for (unsigned r = 0; r < kMaxReps; ++r) {
+    if (r >= reps && (measured >= kMinMeasured || secondsSince(start) >= kStageBudget))
+      break;
+    Elapsed t = work();
+    measured += t.wall;
+    best.wall = std::min(best.wall, t.wall);
+    best.cpu = std::min(best.cpu, t.cpu);
+  }
   return best;
 }
 
@@ -58,7 +100,7 @@ std::string readFile(const std::string &path) {
 // Runs `pipeline` over g with a fresh analysis cache. With `indexFirst`, the
 // layer index is built before the clock starts, so the time is the passes'
 // own.
-double timePipeline(Graph &g, const OpRegistry &rules, const PassRegistry &passes,
+Elapsed timePipeline(Graph &g, const OpRegistry &rules, const PassRegistry &passes,
                     const std::string &pipeline, bool indexFirst) {
   AnalysisManager am(g, rules);
   if (indexFirst)
@@ -67,9 +109,9 @@ double timePipeline(Graph &g, const OpRegistry &rules, const PassRegistry &passe
   PassManager pm;
   for (auto &p : buildPipeline(pipeline, passes))
     pm.add(std::move(p));
-  auto t0 = Clock::now();
+  Stopwatch t0;
   pm.run(g, am, ctx);
-  return secondsSince(t0);
+  return t0.elapsed();
 }
 
 std::unique_ptr<Graph> parseAndVerify(const std::string &text, OpRegistry &rules) {
@@ -114,40 +156,40 @@ int measureGraphFile(const std::string &path, unsigned reps, const std::string &
       emit("bytes", kPeakPipeline, static_cast<double>(peakResident() - rss0));
     }
 
-    // Times: the minimum over `reps` runs each.
+    // Times: the minimum over at least `reps` runs each.
     std::unique_ptr<Graph> g;
-    emit("time", "parse", minOf(reps, [&] {
+    emitTime("parse", minOf(reps, [&] {
            g.reset();
-           auto t0 = Clock::now();
+           Stopwatch t0;
            g = parseGraph(text, "synthetic.pdir");
-           return secondsSince(t0);
+           return t0.elapsed();
          }));
-    emit("time", "verify", minOf(reps, [&] {
-           auto t0 = Clock::now();
+    emitTime("verify", minOf(reps, [&] {
+           Stopwatch t0;
            verifyGraph(*g, &rules);
-           return secondsSince(t0);
+           return t0.elapsed();
          }));
     std::vector<std::string> warnings;
     resolveUnknownOps(*g, rules, UnknownOpPolicy::Barrier, warnings);
-    emit("time", "print", minOf(reps, [&] {
-           auto t0 = Clock::now();
+    emitTime("print", minOf(reps, [&] {
+           Stopwatch t0;
            std::string out = printGraph(*g);
-           return secondsSince(t0);
+           return t0.elapsed();
          }));
-    emit("time", "layer-index", minOf(reps, [&] {
+    emitTime("layer-index", minOf(reps, [&] {
            AnalysisManager am(*g, rules);
-           auto t0 = Clock::now();
+           Stopwatch t0;
            am.getResult<LayerIndexAnalysis>();
-           return secondsSince(t0);
+           return t0.elapsed();
          }));
     for (const PipelineEntry &e : parsePipelineText(defaultPipeline)) {
       std::string one = passText(e);
-      emit("time", one, minOf(reps, [&] { return timePipeline(*g, rules, passes, one, true); }));
+      emitTime(one, minOf(reps, [&] { return timePipeline(*g, rules, passes, one, true); }));
     }
     if (channelGroups)
-      emit("time", "channel-groups",
+      emitTime("channel-groups",
            minOf(reps, [&] { return timePipeline(*g, rules, passes, "channel-groups", true); }));
-    emit("time", "default pipeline",
+    emitTime("default pipeline",
          minOf(reps, [&] { return timePipeline(*g, rules, passes, defaultPipeline, false); }));
     if (channelGroups) {
       size_t rss0 = resetPeakResident();
@@ -155,12 +197,11 @@ int measureGraphFile(const std::string &path, unsigned reps, const std::string &
       emit("bytes", kPeakChannelGroups, static_cast<double>(peakResident() - rss0));
     }
     g.reset();
-    emit("time", kWholeRun, minOf(reps, [&] {
-           auto t0 = Clock::now();
+    emitTime(kWholeRun, minOf(reps, [&] {
+           Stopwatch t0;
            std::unique_ptr<Graph> h = parseAndVerify(text, rules);
            timePipeline(*h, rules, passes, defaultPipeline, false);
-           double s = secondsSince(t0);
-           return s;
+           return t0.elapsed();
          }));
     return 0;
   } catch (const std::exception &e) {

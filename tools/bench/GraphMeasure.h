@@ -2,7 +2,8 @@
 // times print, parse, verify, the layer index, each pass of the default
 // pipeline and channel-groups alone, the whole default pipeline, and parse +
 // verify + pipeline together; and reads the IR's heap and the peak memory.
-// Every time is the minimum over `reps` runs. Writes records (Records.h).
+// Every time is the minimum over at least `reps` runs, more for a short stage
+// (see minOf in GraphMeasure.cpp). Writes records (Records.h).
 #pragma once
 #include <string>
 #include <vector>

@@ -2,13 +2,14 @@
 """Benchmark of the Python API: prunedep.analyze on an already traced module.
 
     PYTHONPATH=build/frontends/python /usr/bin/python3 tools/bench/python_api_bench.py \
-        [--repeat N] [--pipeline TEXT]... [MODEL...]
+        [--repeat N] [--pipeline TEXT]... [--shapes auto|trace|forward] [MODEL...]
 
 For each torchvision model (default: resnet50 densenet121 vit_b_16, random
 weights, input 1x3x224x224) in one process: trace once (not timed), run
 prunedep.analyze once to warm up, then N times, and print the median wall
-time with its split (the forward pass that records shapes, lowering plus
-verification, the passes, and the rest: Python, result objects), next to
+time with its split (learning the shapes: from the traced types, or by a
+forward pass with --shapes=forward; lowering plus verification, the passes,
+and the rest: Python, result objects), next to
 Torch-Pruning's DependencyGraph build time measured on this machine (Debian
 torch 1.13, 2 cores) and the issue's target of a tenth of it.
 Not a test: nothing here asserts a time.
@@ -36,19 +37,20 @@ def traced_model(name):
         return prunedep.trace(model, x), x
 
 
-def measure(traced, x, pipeline, repeat):
-    prunedep.analyze(traced, x, passes=pipeline)  # warm-up: first-call costs of LibTorch
+def measure(traced, x, pipeline, repeat, shapes):
+    # Warm-up: first-call costs of LibTorch.
+    source = prunedep.analyze(traced, x, passes=pipeline, shapes=shapes).shape_source
     rows = []
     for _ in range(repeat):
         t = time.perf_counter()
-        report = prunedep.analyze(traced, x, passes=pipeline)
+        report = prunedep.analyze(traced, x, passes=pipeline, shapes=shapes)
         total = time.perf_counter() - t
         tm = report.timings
-        forward = tm.get('forward (record shapes)', 0.0)
+        learn = tm['shapes (%s)' % report.shape_source]
         lower = tm.get('lower', 0.0) + tm.get('verify', 0.0)
         passes = sum(v for k, v in tm.items() if k.startswith('pass '))
-        rows.append((total, forward, lower, passes, total - forward - lower - passes))
-    return [statistics.median(col) for col in zip(*rows)]
+        rows.append((total, learn, lower, passes, total - learn - lower - passes))
+    return source, [statistics.median(col) for col in zip(*rows)]
 
 
 def main():
@@ -57,20 +59,24 @@ def main():
     ap.add_argument('--repeat', type=int, default=5)
     ap.add_argument('--pipeline', action='append',
                     help='pipeline text (repeatable); default: the five analyses, then channel-groups')
+    ap.add_argument('--shapes', default='auto', choices=['auto', 'trace', 'forward'],
+                    help='where analyze() takes the shapes from (default: auto)')
     args = ap.parse_args()
     pipelines = args.pipeline or [prunedep.DEFAULT_PIPELINE, 'channel-groups']
     print('torch %s, %d threads, median of %d runs, seconds' %
           (torch.__version__, torch.get_num_threads(), args.repeat))
-    print('%-12s %-16s %8s %8s %8s %8s %8s %10s %8s' % (
-        'model', 'pipeline', 'total', 'forward', 'lower', 'passes', 'other', 'TP build', 'target'))
+    print('%-12s %-16s %8s %-16s %8s %8s %8s %10s %8s' % (
+        'model', 'pipeline', 'total', 'shapes (from)', 'lower', 'passes', 'other', 'TP build',
+        'target'))
     for name in args.models:
         traced, x = traced_model(name)
         for pipeline in pipelines:
-            total, forward, lower, passes, other = measure(traced, x, pipeline, args.repeat)
+            source, (total, learn, lower, passes, other) = measure(traced, x, pipeline,
+                                                                  args.repeat, args.shapes)
             tp = TORCH_PRUNING.get(name)
             label = 'five analyses' if pipeline == prunedep.DEFAULT_PIPELINE else pipeline
-            print('%-12s %-16s %8.3f %8.3f %8.3f %8.3f %8.3f %10s %8s' % (
-                name, label[:16], total, forward, lower, passes, other,
+            print('%-12s %-16s %8.3f %-16s %8.3f %8.3f %8.3f %10s %8s' % (
+                name, label[:16], total, '%.3f (%s)' % (learn, source), lower, passes, other,
                 '%.2f' % tp if tp else '-', '%.3f' % (tp / 10) if tp else '-'), flush=True)
 
 

@@ -3,6 +3,7 @@
 // dependency would not make it simpler.
 #pragma once
 #include "frontends/TorchScriptFrontend.h"
+#include "passes/InputShape.h" // parseInputShape, for --input-shape
 
 #include <optional>
 #include <set>
@@ -45,8 +46,6 @@ struct CommandLine {
 };
 
 CommandLine parseCommandLine(int argc, char **argv);
-// "1x3x224x224" or "1x128:int64" (throws UsageError).
-TensorInputSpec parseInputShape(const std::string &text);
 std::string helpText();
 
 } // namespace pd

@@ -103,8 +103,21 @@ def _graph_name(name):
     return stem if dot and stem else base
 
 
+_SHAPES_DOC = """shapes         where the shapes come from: 'auto' (default): the types
+                   torch.jit.trace left on the module when they give every
+                   shape for these inputs, else one forward pass; 'trace': only
+                   the traced types (prunedep.Error saying why when they cannot);
+                   'forward': always run the forward pass"""
+
+
+def _check_shapes(shapes):
+    if shapes not in ('auto', 'trace', 'forward'):
+        raise ValueError("shapes=%r: expected 'auto', 'trace' or 'forward'" % (shapes,))
+    return shapes
+
+
 def analyze(model, example_inputs, passes=None, rules=(), plugins=(), unknown_ops='warn',
-            name=None):
+            name=None, shapes='auto'):
     """Runs prunedep's analyses on `model` and returns a Report.
 
     model          an nn.Module (traced here, see trace()) or a traced/scripted module
@@ -116,6 +129,7 @@ def analyze(model, example_inputs, passes=None, rules=(), plugins=(), unknown_op
     plugins        plugin .so files, like --load-plugin
     unknown_ops    error | warn | transparent | barrier, like --unknown-ops
     name           the report's "model" (default: the model's class name)
+    %s
     """
     inputs = _inputs(example_inputs)
     traced = trace(model, inputs)
@@ -123,17 +137,23 @@ def analyze(model, example_inputs, passes=None, rules=(), plugins=(), unknown_op
     # Run in eval mode, the module's training flags restored after (in C++).
     core = _prunedep.analyze(traced, list(inputs), model=name, graph_name=_graph_name(name),
                              pipeline=_pipeline(passes), rules=_paths(rules, 'rules'),
-                             plugins=_paths(plugins, 'plugins'), unknown_ops=unknown_ops)
+                             plugins=_paths(plugins, 'plugins'), unknown_ops=unknown_ops,
+                             shapes=_check_shapes(shapes))
     return Report(core)
 
 
-def lower(model, example_inputs, rules=(), plugins=(), name=None):
-    """The model lowered to prunedep's IR (str(ir) is the .pdir text)."""
+analyze.__doc__ %= _SHAPES_DOC
+
+
+def lower(model, example_inputs, rules=(), plugins=(), name=None, shapes='auto'):
+    """The model lowered to prunedep's IR (str(ir) is the .pdir text;
+    ir.shape_source tells 'trace' or 'forward'). Arguments as for analyze()."""
     inputs = _inputs(example_inputs)
     traced = trace(model, inputs)
     name = name if name is not None else _model_name(model)
     return _prunedep.lower(traced, list(inputs), graph_name=_graph_name(name),
-                           rules=_paths(rules, 'rules'), plugins=_paths(plugins, 'plugins'))
+                           rules=_paths(rules, 'rules'), plugins=_paths(plugins, 'plugins'),
+                           shapes=_check_shapes(shapes))
 
 
 def load_ir(text, file_name='<string>'):

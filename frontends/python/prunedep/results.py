@@ -148,7 +148,9 @@ class Report:
 
     `results` (one per pass, in order; also `report[i]`, `report['pass-name']`),
     `model`, `warnings` (what the command prints on stderr), `timings`
-    ({stage: seconds}: the forward pass that records shapes, lowering, each pass).
+    ({stage: seconds}: learning the shapes, lowering, verifying, each pass),
+    `shape_source` ('trace': read from the traced types; 'forward': recorded by
+    running the model once; '' for IR from load_ir).
     """
     schema = SCHEMA
 
@@ -157,6 +159,7 @@ class Report:
         self.model = core.model
         self.warnings = list(core.warnings)
         self.timings = dict(core.timings)
+        self.shape_source = core.shape_source
         self.results = []
         for i in range(len(core)):
             text = core.result_json(i)

@@ -53,7 +53,7 @@ struct Options {
   std::string modelsDir;
   bool frontend = true;
   std::string workDir;
-  // channel-groups tracks every channel (about 5-15 kB per op of these
+  // channel-groups tracks every channel (about 2.4-6.7 kB per op of these
   // shapes): above this size it would need gigabytes of a shared machine.
   size_t channelGroupsMaxOps = 100000;
 };

@@ -160,7 +160,7 @@ bool containsTensor(const c10::TypePtr &t) {
   return false;
 }
 
-static bool isTensor(const Value *v) { return v->type()->kind() == c10::TypeKind::TensorType; }
+bool isTensor(const Value *v) { return v->type()->kind() == c10::TypeKind::TensorType; }
 
 // Tensors that only carry a size: prim::NumToTensor of an aten::size and
 // arithmetic on such tensors (what tracing records for `x.size(1) // 2`).

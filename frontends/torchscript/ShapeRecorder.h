@@ -51,6 +51,8 @@ bool recordable(const c10::TypePtr &t);
 // Whether values of this type hold a tensor (a tensor, or a list, tuple, ...
 // with one inside).
 bool containsTensor(const c10::TypePtr &t);
+// Whether the value is typed as a tensor (not a list or tuple of them).
+bool isTensor(const torch::jit::Value *v);
 
 // Tensors that only carry a size (prim::NumToTensor of an aten::size and
 // arithmetic on such tensors): candidates whose value, once known to be

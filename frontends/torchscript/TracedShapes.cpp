@@ -18,8 +18,6 @@ using torch::jit::Node;
 using torch::jit::Value;
 namespace prim = c10::prim;
 
-bool isTensor(const Value *v) { return v->type()->kind() == c10::TypeKind::TensorType; }
-
 // A tensor type with every size and the dtype, or null. Checked without
 // copying the sizes: this runs for every value of the graph.
 const c10::TensorType *completeTensor(const c10::TypePtr &t) {

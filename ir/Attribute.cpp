@@ -41,26 +41,36 @@ std::optional<std::vector<int64_t>> Attribute::asInts() const {
   return out;
 }
 
-static std::string quote(const std::string &s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
+void appendQuotedString(std::string &out, std::string_view s) {
+  out += '"';
+  size_t plain = 0; // start of the run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+      continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
     case '"': out += "\\\""; break;
     case '\\': out += "\\\\"; break;
     case '\n': out += "\\n"; break;
     case '\t': out += "\\t"; break;
-    default:
-      if (c < 0x20 || c == 0x7f) {
-        static const char *hex = "0123456789abcdef";
-        out += "\\x";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      } else {
-        out += static_cast<char>(c);
-      }
+    default: {
+      static const char *hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
     }
   }
-  return out + "\"";
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
+static std::string quote(const std::string &s) {
+  std::string out;
+  appendQuotedString(out, s);
+  return out;
 }
 
 // Shortest text that parses back to the same double, always marked as a float

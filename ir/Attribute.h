@@ -57,6 +57,8 @@ private:
 
 // Double-quoted with C escapes: the spelling of strings in the text format.
 std::string quoteString(const std::string &s);
+// The same, appended to `out` (the printer writes a million of them).
+void appendQuotedString(std::string &out, std::string_view s);
 
 struct NamedAttribute {
   Symbol name;

@@ -2,6 +2,8 @@
 
 #include "ir/Graph.h"
 
+#include <iterator>
+
 namespace pd {
 namespace {
 
@@ -20,6 +22,9 @@ const KeyInfo kKeys[] = {
 #define PD_CHANNEL_MAP_KEY(ENUM, NAME, DOC) {NAME, DOC},
 #include "ir/ChannelMaps.def"
 };
+// byName returns a table's index as the enumerator.
+static_assert(std::size(kKinds) == static_cast<size_t>(ChannelMapKind::Count));
+static_assert(std::size(kKeys) == static_cast<size_t>(ChannelMapKey::Count));
 
 // Whether the space-separated word list `list` contains `word`.
 bool listHas(std::string_view list, std::string_view word) {
@@ -37,25 +42,29 @@ bool listHas(std::string_view list, std::string_view word) {
 
 const KindInfo &info(ChannelMapKind k) { return kKinds[static_cast<size_t>(k)]; }
 
+// The enumerator whose entry in `table` (in enum order, from the .def) is
+// named `name`.
+template <typename Enum, typename Info, size_t N>
+std::optional<Enum> byName(const Info (&table)[N], std::string_view name) {
+  for (size_t i = 0; i < N; ++i)
+    if (name == table[i].name)
+      return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
 } // namespace
 
 std::string_view channelMapKindName(ChannelMapKind k) { return info(k).name; }
 std::string_view channelMapKindDoc(ChannelMapKind k) { return info(k).doc; }
 
 std::optional<ChannelMapKind> parseChannelMapKind(std::string_view name) {
-  for (size_t i = 0; i < static_cast<size_t>(ChannelMapKind::Count); ++i)
-    if (name == kKinds[i].name)
-      return static_cast<ChannelMapKind>(i);
-  return std::nullopt;
+  return byName<ChannelMapKind>(kKinds, name);
 }
 
 std::string_view channelMapKeyName(ChannelMapKey k) { return kKeys[static_cast<size_t>(k)].name; }
 
 std::optional<ChannelMapKey> parseChannelMapKey(std::string_view name) {
-  for (size_t i = 0; i < static_cast<size_t>(ChannelMapKey::Count); ++i)
-    if (name == kKeys[i].name)
-      return static_cast<ChannelMapKey>(i);
-  return std::nullopt;
+  return byName<ChannelMapKey>(kKeys, name);
 }
 
 bool channelMapNeeds(ChannelMapKind k, ChannelMapKey key) {

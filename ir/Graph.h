@@ -8,6 +8,7 @@
 #pragma once
 #include "ir/Attribute.h"
 #include "ir/Diagnostic.h"
+#include "ir/LargeArray.h"
 #include "ir/Symbol.h"
 #include "ir/Type.h"
 
@@ -157,8 +158,12 @@ private:
   Value *newValue(Symbol name, const Type *type);
   static void dropUse(Value *v, Op *user, uint32_t operandNo);
   Symbol name_;
-  std::deque<Op> opStore_;
-  std::deque<Value> valueStore_;
+  // Ops and values end to end in arenas (ir/LargeArray.h): walks of the op
+  // list read them in address order. Declared before the stores, which are
+  // destroyed first.
+  Arena opArena_, valueArena_;
+  std::deque<Op, ArenaAllocator<Op>> opStore_{ArenaAllocator<Op>(&opArena_)};
+  std::deque<Value, ArenaAllocator<Value>> valueStore_{ArenaAllocator<Value>(&valueArena_)};
   OpList ops_;
   size_t numOps_ = 0;
   std::vector<Value *> inputs_, outputs_;

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 
@@ -110,6 +111,51 @@ void releaseLargeArrayCache() {
     munmap(b.at, b.size);
   c.free.clear();
   c.bytes = 0;
+}
+
+namespace {
+std::atomic<size_t> arenaBytes{0};
+constexpr size_t kFirstArenaBlock = size_t(16) << 10;
+} // namespace
+
+size_t arenaMappedBytes() { return arenaBytes.load(std::memory_order_relaxed); }
+
+void *Arena::allocate(size_t bytes, size_t align) {
+  auto fits = [&] {
+    uintptr_t at = (reinterpret_cast<uintptr_t>(next_) + align - 1) / align * align;
+    return next_ && at + bytes <= reinterpret_cast<uintptr_t>(end_);
+  };
+  if (!fits()) {
+    size_t size = blocks_.empty() ? kFirstArenaBlock : std::min(2 * blocks_.back().size, kHugePage);
+    if (bytes + align > size)
+      size = bytes + align;
+    char *at;
+    if (size >= kHugePage) {
+      size = roundUp(size);
+      at = mapBlock(size);
+      mapped_ += size;
+      arenaBytes += size;
+    } else {
+      at = static_cast<char *>(::operator new(size));
+    }
+    blocks_.push_back({at, size});
+    next_ = at;
+    end_ = at + size;
+  }
+  char *at = reinterpret_cast<char *>((reinterpret_cast<uintptr_t>(next_) + align - 1) / align * align);
+  next_ = at + bytes;
+  return at;
+}
+
+Arena::~Arena() {
+  for (const Block &b : blocks_) {
+    if (b.size >= kHugePage) {
+      munmap(b.at, b.size);
+      arenaBytes -= b.size;
+    } else {
+      ::operator delete(b.at);
+    }
+  }
 }
 
 } // namespace pd

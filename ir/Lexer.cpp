@@ -66,9 +66,17 @@ void Lexer::skipSpaceAndComments() {
 }
 
 std::string_view Lexer::lexQuoted(const Token &start) {
-  // At the opening quote.
+  // At the opening quote. Most strings (module paths) have no escapes: their
+  // text is a view of the buffer, no copy.
   advance();
-  scratch_.clear();
+  size_t from = pos_;
+  while (pos_ < buf_.size() && buf_[pos_] != '"' && buf_[pos_] != '\\' && buf_[pos_] != '\n')
+    ++pos_;
+  if (pos_ < buf_.size() && buf_[pos_] == '"') {
+    advance();
+    return buf_.substr(from, pos_ - 1 - from);
+  }
+  scratch_.assign(buf_.data() + from, pos_ - from);
   while (true) {
     if (pos_ >= buf_.size() || buf_[pos_] == '\n')
       fail(start, "unterminated string");

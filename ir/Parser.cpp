@@ -1,5 +1,6 @@
 #include "ir/Parser.h"
 
+#include "ir/LargeArray.h"
 #include "ir/Lexer.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -48,6 +49,14 @@ private:
     take();
     return s;
   }
+  // A string interned before the next token overwrites the scratch (no copy).
+  Symbol expectStringSymbol(const char *what) {
+    if (!at(Tok::String))
+      failHere(std::string("expected ") + what + ", found " + describe(cur_));
+    Symbol s = intern(cur_.text);
+    take();
+    return s;
+  }
   static std::string describe(const Token &t) {
     if (t.kind == Tok::Eof)
       return "end of file";
@@ -57,6 +66,10 @@ private:
   const Type *parseType(unsigned depth = 0);
   Attribute parseAttribute(unsigned depth = 0);
   int64_t parseInt(const Token &t);
+  Symbol intern(std::string_view text);
+  Value *definedValue(Symbol name) const {
+    return name.id() < values_.size() ? values_[name.id()] : nullptr;
+  }
   Value *useValue();
   void defineValue(Value *v, const Token &at);
   void parseOp();
@@ -75,7 +88,20 @@ private:
   Symbol file_;
   Token cur_;
   std::unique_ptr<Graph> g_;
-  llvm::DenseMap<uint32_t, Value *> values_;
+  // Most names in a .pdir are used a few lines after their definition. This
+  // direct-mapped cache of the recently interned names (64 KiB, stays in L2)
+  // answers those without probing the process-wide symbol table, which at a
+  // million names is far larger than the caches.
+  struct RecentName {
+    uint64_t hash = 0;
+    Symbol sym;
+  };
+  static constexpr size_t kRecentNames = 4096;
+  std::vector<RecentName> recent_ = std::vector<RecentName>(kRecentNames);
+  // Defined values by symbol id. Names are interned in file order, so the
+  // ids of nearby lines are nearby and so are their entries here (a hash map
+  // would scatter them).
+  LargeVector<Value *> values_;
   // First use of each name not yet defined, so a later definition can be
   // reported as "used before its definition" at the use.
   // Forward references get a placeholder from this scratch graph; any left at
@@ -266,12 +292,21 @@ Attribute Parser::parseAttribute(unsigned depth) {
   failHere("expected an attribute value, found " + describe(cur_));
 }
 
+Symbol Parser::intern(std::string_view text) {
+  uint64_t h = Symbol::hash(text);
+  RecentName &r = recent_[(h >> 20) & (kRecentNames - 1)];
+  if (r.hash == h && r.sym.str() == text)
+    return r.sym;
+  r.hash = h;
+  r.sym = Symbol::get(text, h);
+  return r.sym;
+}
+
 Value *Parser::useValue() {
   Token t = expect(Tok::ValueName, "a value name like %x");
-  Symbol name = Symbol::get(t.text);
-  auto it = values_.find(name.id());
-  if (it != values_.end())
-    return it->second;
+  Symbol name = intern(t.text);
+  if (Value *v = definedValue(name))
+    return v;
   auto [ph, inserted] = placeholders_.try_emplace(name.id(), nullptr);
   if (inserted) {
     ph->second = scratch_.addInput(name, Type::scalar(TypeKind::Any));
@@ -281,18 +316,22 @@ Value *Parser::useValue() {
 }
 
 void Parser::defineValue(Value *v, const Token &at) {
-  if (!values_.try_emplace(v->name().id(), v).second)
+  uint32_t id = v->name().id();
+  if (id >= values_.size())
+    values_.resize(std::max<size_t>(id + 1, values_.size() * 2), nullptr);
+  if (values_[id])
     lex_.fail(at, "value '%" + std::string(v->name().str()) + "' is defined twice");
+  values_[id] = v;
 }
 
 void Parser::parseOp() {
   // results
-  std::vector<std::pair<Symbol, const Type *>> results;
-  std::vector<Token> resultToks;
+  llvm::SmallVector<std::pair<Symbol, const Type *>, 2> results;
+  llvm::SmallVector<Token, 2> resultToks;
   if (at(Tok::ValueName)) {
     while (true) {
       Token nameTok = take();
-      Symbol name = Symbol::get(nameTok.text);
+      Symbol name = intern(nameTok.text);
       expect(Tok::Colon, "':' and the result type");
       results.push_back({name, parseType()});
       resultToks.push_back(nameTok);
@@ -305,7 +344,7 @@ void Parser::parseOp() {
   if (!at(Tok::Ident))
     failHere("expected an op name like aten::add, found " + describe(cur_));
   Token kindTok = take();
-  Symbol kind = Symbol::get(kindTok.text);
+  Symbol kind = intern(kindTok.text);
   expect(Tok::LParen, "'(' and the operands");
   llvm::SmallVector<Value *, 4> operands;
   if (!at(Tok::RParen)) {
@@ -331,7 +370,7 @@ void Parser::parseOp() {
     if (!at(Tok::RBrace)) {
       while (true) {
         Token key = expect(Tok::Ident, "an attribute name");
-        Symbol k = Symbol::get(key.text);
+        Symbol k = intern(key.text);
         for (const NamedAttribute &a : attrs)
           if (a.name == k)
             lex_.fail(key, "attribute '" + std::string(key.text) + "' given twice");
@@ -353,23 +392,23 @@ void Parser::parseOp() {
   }
   if (atIdent("module")) {
     take();
-    std::string path = expectString("the module path as a string");
+    Symbol path = expectStringSymbol("the module path as a string");
     std::string_view kindText = kind.str();
     if (kindText.substr(0, 3) != "nn." || kindText.size() == 3)
       lex_.fail(kindTok, "only module ops (nn.<Type>) can carry 'module'; use 'scope' for a function op");
-    op->setModule(Symbol::get(path), Symbol::get(kindText.substr(3)));
+    op->setModule(path, intern(kindText.substr(3)));
     op->setModuleCall(true);
   } else if (atIdent("scope")) {
     take();
-    std::string path = expectString("the module path as a string");
+    Symbol path = expectStringSymbol("the module path as a string");
     expect(Tok::Colon, "':' and the module type");
     Token type = expect(Tok::Ident, "the module type");
-    op->setModule(Symbol::get(path), Symbol::get(type.text));
+    op->setModule(path, intern(type.text));
   }
   if (atIdent("loc")) {
     take();
     expect(Tok::LParen, "'('");
-    std::string file = expectString("the source file name");
+    Symbol file = expectStringSymbol("the source file name");
     expect(Tok::Colon, "':'");
     Token line = expect(Tok::Int, "a line number");
     expect(Tok::Colon, "':'");
@@ -378,7 +417,7 @@ void Parser::parseOp() {
     int64_t l = parseInt(line), c = parseInt(col);
     if (l < 0 || l > UINT32_MAX || c < 0 || c > UINT32_MAX)
       lex_.fail(line, "location out of range");
-    op->setLoc({Symbol::get(file), static_cast<uint32_t>(l), static_cast<uint32_t>(c)}, true);
+    op->setLoc({file, static_cast<uint32_t>(l), static_cast<uint32_t>(c)}, true);
   }
 }
 
@@ -420,6 +459,9 @@ const AttributeList *Parser::cachedAttributes() {
 }
 
 std::unique_ptr<Graph> Parser::parse() {
+  // About one new name per op and an op per 100-250 bytes: room for them up
+  // front, so the symbol table does not rehash a million names on the way.
+  Symbol::reserve(lex_.buffer().size() / 128);
   g_ = std::make_unique<Graph>();
   if (!atIdent("graph"))
     failHere("expected 'graph' at the start of the file, found " + describe(cur_));
@@ -430,7 +472,7 @@ std::unique_ptr<Graph> Parser::parse() {
   if (!at(Tok::RParen)) {
     while (true) {
       Token nameTok = expect(Tok::ValueName, "an input name like %x");
-      Symbol n = Symbol::get(nameTok.text);
+      Symbol n = intern(nameTok.text);
       expect(Tok::Colon, "':' and the input type");
       defineValue(g_->addInput(n, parseType()), nameTok);
       if (!at(Tok::Comma))
@@ -460,7 +502,7 @@ std::unique_ptr<Graph> Parser::parse() {
     failHere("unexpected " + describe(cur_) + " after the end of the graph");
   for (const auto &[name, loc] : pendingOrder_) {
     std::string ref = "'%" + std::string(name.str()) + "'";
-    if (values_.count(name.id()))
+    if (definedValue(name))
       throw Error(loc, "value " + ref + " is used before its definition");
     throw Error(loc, "use of undefined value " + ref);
   }

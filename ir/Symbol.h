@@ -2,6 +2,7 @@
 // compared on every step of every analysis; interning turns those comparisons
 // into integer compares and keeps each op a few words wide.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -14,6 +15,12 @@ public:
   static Symbol get(std::string_view text);
   // Looks `text` up without interning it; returns the empty symbol if absent.
   static Symbol lookup(std::string_view text);
+  // The hash get() uses, and get() with it given: a caller that keeps a cache
+  // of its own keyed by the text (the parser's recent names) hashes once.
+  static uint64_t hash(std::string_view text);
+  static Symbol get(std::string_view text, uint64_t hash);
+  // Makes room for `count` more symbols, so interning them never rehashes.
+  static void reserve(size_t count);
 
   std::string_view str() const;
   uint32_t id() const { return id_; }

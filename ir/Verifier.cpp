@@ -7,44 +7,91 @@
 
 namespace pd {
 
+// Both cache lines of an Op (its list links, operands and results first).
+static void prefetchOp(const Op *op) {
+  __builtin_prefetch(op);
+  __builtin_prefetch(reinterpret_cast<const char *>(op) + 64);
+}
+
 static std::string ref(const Value *v) { return "'" + valueRef(v) + "'"; }
 
+// One sequential walk over the op list (at a million ops every walk of the
+// list is a chain of dependent loads through 120 MB of ops): the checks that
+// need more than what came before (is an op still in the list?) only run to
+// tell an error's cause apart.
 void verifyGraph(const Graph &g, const OpRegistry *registry) {
   // 0 = not (yet) defined, 1 = defined earlier in the list.
   LargeVector<uint8_t> defined(g.valueIdBound(), 0);
-  // Sized once: growing to a million names would rehash it fifteen times.
-  llvm::DenseSet<uint32_t> names;
-  names.reserve(g.valueIdBound());
+  // By name symbol id: 1 once a value has that name. Names are interned as
+  // the parser meets them, so ids come in about the order the walk does: a
+  // flat array is read in sequence where a hash set of a million names would
+  // be read at random. Grows when a name's id is past its end.
+  LargeVector<uint8_t> nameTaken(size_t(g.valueIdBound()) + 1024, 0);
+  // Types are interned and most values share a few of them: each distinct
+  // type's shape is checked once (the last one checked first, as neighbours
+  // mostly have the same type).
+  const Type *lastGoodType = nullptr;
+  llvm::DenseSet<const Type *> goodTypes;
+  // Ops in the list, by op id: built only to tell a dangling operand (its
+  // defining op was erased) from one used before its definition.
+  LargeVector<uint8_t> inList;
+  auto isInList = [&](const Op *op) {
+    if (inList.empty()) {
+      inList.assign(g.opIdBound(), 0);
+      for (const Op &o : g.ops())
+        inList[o.id()] = 1;
+    }
+    return inList[op->id()] != 0;
+  };
   Location graphLoc;
   auto declare = [&](const Value *v, const Location &loc) {
     if (v->name().empty())
       throw Error(loc, "a value has an empty name");
-    if (!v->type())
+    const Type *type = v->type();
+    if (!type)
       throw Error(loc, "value " + ref(v) + " has no type");
-    if (v->type()->isTensor())
-      if (std::optional<std::string> why = v->type()->shapeProblem())
-        throw Error(loc, "value " + ref(v) + ": " + *why);
-    if (!names.insert(v->name().id()).second)
+    if (type != lastGoodType) {
+      if (!goodTypes.count(type)) {
+        if (type->isTensor())
+          if (std::optional<std::string> why = type->shapeProblem())
+            throw Error(loc, "value " + ref(v) + ": " + *why);
+        goodTypes.insert(type);
+      }
+      lastGoodType = type;
+    }
+    uint32_t name = v->name().id();
+    if (name >= nameTaken.size())
+      nameTaken.resize(std::max<size_t>(name + 1, 2 * nameTaken.size()), 0);
+    if (nameTaken[name])
       throw Error(loc, "value name " + ref(v) + " is defined twice");
+    nameTaken[name] = 1;
     defined[v->id()] = 1;
   };
   for (const Value *in : g.inputs())
     declare(in, graphLoc);
-  LargeVector<uint8_t> inList(g.opIdBound(), 0);
-  for (const Op &op : g.ops())
-    inList[op.id()] = 1;
-  for (const Op &op : g.ops()) {
+  const OpRule *rule = nullptr;
+  Symbol ruleKind;
+  bool haveRule = false;
+  for (auto it = g.ops().begin(), end = g.ops().end(); it != end; ++it) {
+    const Op &op = *it;
+    // The op list is a chain of dependent loads: fetch the next op while
+    // this one is checked.
+    if (auto next = std::next(it); next != end)
+      prefetchOp(&*next);
     for (unsigned i = 0; i < op.numOperands(); ++i) {
       const Value *v = op.operand(i);
       if (!v)
         throw Error(op.loc(), "operand " + std::to_string(i) + " of '" +
                                   std::string(op.kind().str()) + "' is missing");
-      if (v->definingOp() && !inList[v->definingOp()->id()])
-        throw Error(op.loc(), "operand " + ref(v) + " of '" + std::string(op.kind().str()) +
-                                  "' is dangling: its defining op was erased");
-      if (v->id() >= defined.size() || !defined[v->id()])
+      // A defined value's op is in the list (it was declared from there), so
+      // only an undefined one can be dangling.
+      if (v->id() >= defined.size() || !defined[v->id()]) {
+        if (v->definingOp() && !isInList(v->definingOp()))
+          throw Error(op.loc(), "operand " + ref(v) + " of '" + std::string(op.kind().str()) +
+                                    "' is dangling: its defining op was erased");
         throw Error(op.loc(), "operand " + ref(v) + " of '" + std::string(op.kind().str()) +
                                   "' is used before its definition");
+      }
     }
     for (const Value *r : op.results())
       declare(r, op.loc());
@@ -52,7 +99,12 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
       throw Error(op.loc(), "module op '" + std::string(op.kind().str()) + "' has no module path");
     if (!registry)
       continue;
-    const OpRule *rule = registry->lookup(op.kind());
+    // Runs of ops of one kind (a chain of convs, of adds) look it up once.
+    if (!haveRule || op.kind() != ruleKind) {
+      rule = registry->lookup(op.kind());
+      ruleKind = op.kind();
+      haveRule = true;
+    }
     if (!rule)
       continue;
     unsigned n = op.numOperands();
@@ -87,8 +139,9 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
     if (!out || out->id() >= defined.size() || !defined[out->id()])
       throw Error(graphLoc, "graph output " + (out ? ref(out) : std::string("?")) +
                                 " is not defined");
-    if (out->definingOp() && !inList[out->definingOp()->id()])
-      throw Error(graphLoc, "graph output " + ref(out) + " is dangling: its defining op was erased");
+    // Defined means declared from the list, so its op is there: the output
+    // of an erased op fails as "not defined" above (eraseOp refuses an op
+    // whose result is an output in the first place).
   }
 }
 

@@ -44,7 +44,7 @@ template <unsigned Cap> struct CappedSet {
 // Linear layers; here one forward and one backward sweep give every op's
 // nearest Linear layers above and below it.
 AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &ix) {
-  StepTable steps(ix, [](const Op &, const OpRule *r) {
+  StepTable steps(ix, [](uint32_t, const OpRule *r) {
     if (r && r->has(Trait::Linear))
       return Step::Collect;
     if (stopsAllWalks(r) || (r && r->has(Trait::AttentionBarrier)))

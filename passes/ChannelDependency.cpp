@@ -30,17 +30,15 @@ UnionFind channelDependencyClasses(const LayerIndex &ix, PruneType type) {
   const uint32_t numLayers = ix.numLayers(), numOps = ix.size();
   UnionFind uf(numLayers + numOps);
   UpwardJoiner joinTargets(ix, toTargets, uf, numLayers);
-  std::vector<uint32_t> selfJoins;
+  LargeVector<uint32_t> selfJoins;
   for (uint32_t pos = 0; pos < numOps; ++pos) {
-    const OpRule *r = ix.rule(pos);
-    if (!r)
-      continue;
     // Two tensors combined position by position must agree on channels; one
     // tensor and a scalar tie nothing (NNI walks from `x * 2` too, and so
-    // ties whatever a matmul or an unknown op above it read).
-    if (isChannelJoin(ix.op(pos), *r))
+    // ties whatever a matmul or an unknown op above it read). Both facts come
+    // from the index (isChannelJoin, isSelfJoin): no Op is read here.
+    if (ix.isChannelJoin(pos))
       joinTargets.joinFrom(joinTargets.cell(pos), pos);
-    if (isSelfJoin(ix, pos))
+    if (ix.isSelfJoin(pos))
       selfJoins.push_back(pos);
   }
   if (!selfJoins.empty()) {

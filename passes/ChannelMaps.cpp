@@ -33,6 +33,13 @@ MapContext::TensorRefs MapContext::tensorOperands() const {
   return out;
 }
 
+unsigned MapContext::countTensorOperands(unsigned upTo) const {
+  unsigned n = 0;
+  for (unsigned i = 0; i < op_.numOperands() && n < upTo; ++i)
+    n += shape(operandRef(i)) != nullptr;
+  return n;
+}
+
 MapContext::TensorRefs MapContext::tensorResults() const {
   TensorRefs out;
   for (unsigned i = 0; i < op_.numResults(); ++i)

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pd {
@@ -51,6 +52,9 @@ struct MapMemo {
   bool equalPieces = false;    // split: every piece has the same size
   uint64_t uniformDims = 0;    // dims of the whole on which every piece has the whole's size
   uint64_t tiedDims = 0;       // of those, the dims whose indices are already tied across all
+  // Elementwise and window maps: the (place, size) pairs of the blocks that
+  // tied every tensor at their place (repeatsEarlierBlock).
+  std::vector<std::pair<int64_t, int64_t>> placesTied;
 };
 
 // The memos of one run, by op id. Few ops need one: a hash map keeps the
@@ -83,6 +87,9 @@ public:
   using TensorRefs = llvm::SmallVector<TensorRef, 4>;
   TensorRefs tensorOperands() const;
   TensorRefs tensorResults() const;
+  // The number of tensor operands, counted up to `upTo` only: a map called
+  // once per operand of a wide op must not look at all of them each time.
+  unsigned countTensorOperands(unsigned upTo) const;
 
   // The block of `t`'s dim `dim` (negative counts from the back), created on
   // first use; nullopt when there is none (not a tensor, size unknown).

@@ -64,11 +64,36 @@ bool alreadyTied(MapMemo &m, int64_t d) {
   return done;
 }
 
+// Whether an earlier block of the same size as the source reached the op at
+// the same `place` (the map's name for the set of tensor dims a block there
+// ties to: a dim from the back, or a rank and dim); records this one if not.
+//
+// Maps that tie the source to every tensor at its place, index by index
+// (through tieTo), would tie a later block of the same size only to what the
+// earlier one tied it to already, and stop what it stopped already with the
+// same words: skipping it changes no class, no stop and no block. An op of n
+// tensors then costs O(n) per (place, size) instead of O(n) per block that
+// reaches it (O(n^2) in all). Ops of few tensors skip the memo: repeating
+// their few ties is cheaper than a memo entry (one per add of a 1M-op graph).
+bool repeatsEarlierBlock(MapContext &c, const MapSource &s, int64_t place) {
+  constexpr unsigned kFewTensors = 8;
+  if (c.op().numOperands() + c.op().numResults() <= kFewTensors)
+    return false;
+  std::vector<std::pair<int64_t, int64_t>> &seen = c.memo().placesTied;
+  std::pair<int64_t, int64_t> key{place, c.size(s.block)};
+  if (std::find(seen.begin(), seen.end(), key) != seen.end())
+    return true;
+  seen.push_back(key); // few: a place has one size (two with a broadcast)
+  return false;
+}
+
 // ---------------------------------------------------------------- elementwise
 // Broadcasting aligns dims from the back: the source's k-th dim from the end
 // is every other tensor's k-th dim from the end.
 void elementwise(MapContext &c, const MapSource &s) {
   int64_t fromBack = c.rank(s.tensor) - s.dim;
+  if (repeatsEarlierBlock(c, s, fromBack))
+    return;
   for (TensorRef t : operandsAndResults(c)) {
     int64_t d = c.rank(t) - fromBack;
     if (d >= 0)
@@ -98,6 +123,8 @@ void window(MapContext &c, const MapSource &s) {
     return c.stop(s.block, "the number of resized dims is not known");
   if (s.dim >= rank - *n)
     return c.stop(s.block, "dim " + std::to_string(s.dim) + " is pooled, resized or padded");
+  if (repeatsEarlierBlock(c, s, rank << 8 | s.dim)) // dim < rank <= 64 (ChannelPositions)
+    return;
   for (TensorRef t : operandsAndResults(c))
     if (c.rank(t) == rank)
       c.tieTo(s, t, s.dim);
@@ -105,7 +132,7 @@ void window(MapContext &c, const MapSource &s) {
 
 // ---------------------------------------------------------------- reduce
 void reduce(MapContext &c, const MapSource &s) {
-  if (c.tensorOperands().size() >= 2) // max(a, b): the pointwise overload
+  if (c.countTensorOperands(2) == 2) // max(a, b): the pointwise overload
     return elementwise(c, s);
   int64_t rank = c.rank(operandRef(0));
   if (rank < 0)
@@ -140,116 +167,121 @@ void reduce(MapContext &c, const MapSource &s) {
   tieAll(c, s, c.tensorResults(), *out);
 }
 
-// ---------------------------------------------------------------- concat
-// The offsets of the inputs along the concat dim, once per op.
-const MapMemo &concatLayout(MapContext &c) {
-  MapMemo &m = c.memo();
-  if (m.laidOut)
-    return m;
+// ---------------------------------------------------------------- concat, chunk, split
+// How a concat or a split lays its parts (a concat's inputs, a split's
+// pieces) end to end along one dim of the whole (the concat's result, the
+// split's input), and what its messages call them.
+struct AlongRules {
+  bool partsAreResults;
+  bool skipOtherRanks; // torch.cat skips empty 1-d inputs; a split's pieces all have its input's rank
+  const char *dimOutOfRange, *otherRank, *sizesOverflow, *sizesDoNotAddUp;
+  TensorRef whole() const { return partsAreResults ? operandRef(0) : resultRef(0); }
+};
+const AlongRules kConcat = {false, true, "the concat dim is out of range",
+                            "" /* other ranks are skipped, never refused */, "the input sizes overflow",
+                            "the input sizes do not add up to the result's"};
+const AlongRules kPieces = {true, false, "the split dim is out of range", "a piece has a different rank",
+                            "the piece sizes overflow", "the pieces do not add up to the input"};
+
+// The memo's layout (dim, each part's offset along it, the other dims on
+// which every part has the whole's size), or why there is none (m.invalid).
+// Computed on the op's first block, so that each further block costs O(1).
+void layOutAlong(MapContext &c, MapMemo &m, const AlongRules &r) {
   m.laidOut = true;
-  TensorRef out = resultRef(0);
-  int64_t rank = c.rank(out);
+  TensorRef whole = r.whole();
+  int64_t rank = c.rank(whole);
   std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), rank);
   if (!dim) {
-    m.invalid = "the concat dim is out of range";
-    return m;
+    m.invalid = r.dimOutOfRange;
+    return;
   }
   m.dim = *dim;
-  m.offset.assign(c.op().numOperands(), -1);
-  MapContext::TensorRefs inputs;
+  m.offset.assign(r.partsAreResults ? c.op().numResults() : c.op().numOperands(), -1);
+  MapContext::TensorRefs laidOut;
   int64_t total = 0;
-  for (TensorRef t : c.tensorOperands()) {
-    if (c.rank(t) != rank)
-      continue; // torch.cat skips empty 1-d tensors
-    inputs.push_back(t);
+  for (TensorRef t : r.partsAreResults ? c.tensorResults() : c.tensorOperands()) {
+    if (c.rank(t) != rank) {
+      if (r.skipOtherRanks)
+        continue;
+      m.invalid = r.otherRank;
+      return;
+    }
+    laidOut.push_back(t);
     m.offset[t.index] = total;
     if (__builtin_add_overflow(total, (*c.shape(t))[*dim], &total)) {
-      m.invalid = "the input sizes overflow";
-      return m;
+      m.invalid = r.sizesOverflow;
+      return;
     }
   }
-  if (total != (*c.shape(out))[*dim]) {
-    m.invalid = "the input sizes do not add up to the result's";
-    return m;
+  if (total != (*c.shape(whole))[*dim]) {
+    m.invalid = r.sizesDoNotAddUp;
+    return;
   }
-  m.uniformDims = uniformDims(c, out, inputs, [&](int64_t d) -> std::optional<int64_t> {
+  m.uniformDims = uniformDims(c, whole, laidOut, [&](int64_t d) -> std::optional<int64_t> {
     return d == *dim ? std::nullopt : std::optional<int64_t>(d);
   });
-  return m;
 }
 
-void concat(MapContext &c, const MapSource &s) {
-  const MapMemo &m = concatLayout(c);
-  if (!m.invalid.empty())
-    return c.stop(s.block, m.invalid);
-  TensorRef out = resultRef(0);
-  bool participates = s.tensor == out || (!s.tensor.isResult && m.offset[s.tensor.index] >= 0);
-  if (s.dim != m.dim) { // every input and the result share the other dims
-    if (participates && alreadyTied(c.memo(), s.dim))
-      return;
-    MapContext::TensorRefs inputs;
-    for (TensorRef t : c.tensorOperands())
-      if (m.offset[t.index] >= 0)
-        inputs.push_back(t);
-    inputs.push_back(out);
-    return tieAll(c, s, inputs, s.dim);
-  }
-  auto tieInput = [&](unsigned k) {
-    std::optional<BlockId> in = c.at(operandRef(k), m.dim);
-    std::optional<BlockId> res = c.at(out, m.dim);
-    if (!in || !res)
-      return;
-    for (int64_t i = 0; i < c.size(*in); ++i)
-      c.tie(*in, i, *res, m.offset[k] + i);
-  };
-  if (!s.tensor.isResult) {
+// A block on another dim than the layout's: every laid-out part and the
+// whole share it index by index. Tied once per dim (alreadyTied) when the
+// block comes from one of them.
+void tieAcross(MapContext &c, const MapSource &s, const MapMemo &m, const AlongRules &r) {
+  bool fromPart = s.tensor.isResult == r.partsAreResults && m.offset[s.tensor.index] >= 0;
+  if ((fromPart || s.tensor == r.whole()) && alreadyTied(c.memo(), s.dim))
+    return;
+  MapContext::TensorRefs all;
+  for (TensorRef t : r.partsAreResults ? c.tensorResults() : c.tensorOperands())
+    if (m.offset[t.index] >= 0)
+      all.push_back(t);
+  all.push_back(r.whole());
+  tieAll(c, s, all, s.dim);
+}
+
+// A block on the layout's dim: `tiePart(k)` ties part k to its range of the
+// whole; a block from a part reaches that part only (none when it was
+// skipped), one from the whole every part.
+template <typename TiePart>
+void tieAlong(const MapSource &s, const MapMemo &m, const AlongRules &r, TiePart tiePart) {
+  if (s.tensor.isResult == r.partsAreResults) {
     if (m.offset[s.tensor.index] >= 0)
-      tieInput(s.tensor.index);
+      tiePart(s.tensor.index);
     return;
   }
   for (unsigned k = 0; k < m.offset.size(); ++k)
     if (m.offset[k] >= 0)
-      tieInput(k);
+      tiePart(k);
 }
 
-// ---------------------------------------------------------------- chunk, split
-// The offsets of the pieces along the split dim, once per op.
+void concat(MapContext &c, const MapSource &s) {
+  MapMemo &m = c.memo();
+  if (!m.laidOut)
+    layOutAlong(c, m, kConcat);
+  if (!m.invalid.empty())
+    return c.stop(s.block, m.invalid);
+  if (s.dim != m.dim)
+    return tieAcross(c, s, m, kConcat);
+  tieAlong(s, m, kConcat, [&](unsigned k) {
+    std::optional<BlockId> in = c.at(operandRef(k), m.dim);
+    std::optional<BlockId> res = c.at(resultRef(0), m.dim);
+    if (!in || !res)
+      return;
+    for (int64_t i = 0; i < c.size(*in); ++i)
+      c.tie(*in, i, *res, m.offset[k] + i);
+  });
+}
+
+// The split's layout, and whether its pieces all have one size.
 const MapMemo &piecesLayout(MapContext &c) {
   MapMemo &m = c.memo();
   if (m.laidOut)
     return m;
-  m.laidOut = true;
-  TensorRef in = operandRef(0);
-  int64_t rank = c.rank(in);
-  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), rank);
-  if (!dim) {
-    m.invalid = "the split dim is out of range";
+  layOutAlong(c, m, kPieces);
+  if (!m.invalid.empty())
     return m;
-  }
-  m.dim = *dim;
   MapContext::TensorRefs parts = c.tensorResults();
-  m.offset.assign(c.op().numResults(), -1);
-  int64_t total = 0;
-  m.equalPieces = true;
-  for (TensorRef p : parts) {
-    if (c.rank(p) != rank) {
-      m.invalid = "a piece has a different rank";
-      return m;
-    }
-    m.offset[p.index] = total;
-    m.equalPieces &= (*c.shape(p))[*dim] == (*c.shape(parts[0]))[*dim];
-    if (__builtin_add_overflow(total, (*c.shape(p))[*dim], &total)) {
-      m.invalid = "the piece sizes overflow";
-      return m;
-    }
-  }
-  if (total != (*c.shape(in))[*dim]) {
-    m.invalid = "the pieces do not add up to the input";
-    return m;
-  }
-  m.uniformDims = uniformDims(c, in, parts, [&](int64_t d) -> std::optional<int64_t> {
-    return d == *dim ? std::nullopt : std::optional<int64_t>(d);
-  });
+  auto sizeAlong = [&](TensorRef p) { return (*c.shape(p))[m.dim]; };
+  m.equalPieces =
+      std::all_of(parts.begin(), parts.end(), [&](TensorRef p) { return sizeAlong(p) == sizeAlong(parts[0]); });
   return m;
 }
 
@@ -260,20 +292,14 @@ void pieces(MapContext &c, const MapSource &s, bool equal) {
   const MapMemo &m = piecesLayout(c);
   if (!m.invalid.empty())
     return c.stop(s.block, m.invalid);
-  TensorRef in = operandRef(0);
-  if (s.dim != m.dim) {
-    if ((s.tensor.isResult || s.tensor == in) && alreadyTied(c.memo(), s.dim))
-      return;
-    MapContext::TensorRefs parts = c.tensorResults();
-    parts.push_back(in);
-    return tieAll(c, s, parts, s.dim);
-  }
+  if (s.dim != m.dim)
+    return tieAcross(c, s, m, kPieces);
   if (equal && !m.equalPieces)
     return c.stop(s.block, "its pieces differ in size, so they cannot stay equal when pruned");
-  std::optional<BlockId> whole = c.at(in, m.dim);
+  std::optional<BlockId> whole = c.at(operandRef(0), m.dim);
   if (!whole)
     return;
-  auto tiePiece = [&](unsigned k) {
+  tieAlong(s, m, kPieces, [&](unsigned k) {
     std::optional<BlockId> piece = c.at(resultRef(k), m.dim);
     if (!piece)
       return;
@@ -282,15 +308,7 @@ void pieces(MapContext &c, const MapSource &s, bool equal) {
       if (equal) // the first piece (offset 0) ties each index to itself: a no-op
         c.tie(*whole, m.offset[k] + r, *whole, r);
     }
-  };
-  if (s.tensor.isResult) {
-    if (m.offset[s.tensor.index] >= 0)
-      tiePiece(s.tensor.index);
-    return;
-  }
-  for (unsigned k = 0; k < m.offset.size(); ++k)
-    if (m.offset[k] >= 0)
-      tiePiece(k);
+  });
 }
 
 void chunk(MapContext &c, const MapSource &s) { pieces(c, s, true); }
@@ -499,7 +517,7 @@ std::vector<DimPair> matmulPairs(const MapContext &c) {
 }
 
 void matmul(MapContext &c, const MapSource &s) {
-  if (c.tensorOperands().size() != 2 || !c.shape(resultRef(0)))
+  if (c.countTensorOperands(3) != 2 || !c.shape(resultRef(0)))
     return c.stop(s.block, "not a product of two tensors");
   for (const DimPair &p : matmulPairs(c)) {
     if (p.a == s.tensor && p.da == s.dim)

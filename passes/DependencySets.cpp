@@ -57,7 +57,7 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
       out.byName_.emplace_back(ix.layer(l).str(), l);
 
   LargeVector<uint32_t> setOfLeader(uf.size(), kNone);
-  std::vector<uint32_t> count;
+  LargeVector<uint32_t> count;
   for (auto &[name, l] : out.byName_) {
     uint32_t &s = setOfLeader[leader[l]];
     if (s == kNone) {

@@ -29,10 +29,10 @@ public:
   DependencySets(const DependencySets &o);
   DependencySets &operator=(const DependencySets &o);
 
-  const std::vector<Set> &sets() const { return views_; }
+  llvm::ArrayRef<Set> sets() const { return views_; }
   // Set indices in the order of their first reported layer in the graph (the
   // numbering of NNI's CSV export).
-  const std::vector<uint32_t> &graphOrder() const { return graphOrder_; }
+  llvm::ArrayRef<uint32_t> graphOrder() const { return graphOrder_; }
   // The set holding the layer called `name`, or null.
   const Set *find(Symbol name) const;
 
@@ -45,12 +45,14 @@ public:
 private:
   void rebuildViews();
 
-  std::vector<Layer> members_;   // set after set, each sorted by name
-  std::vector<uint32_t> begin_;  // set i is members_[begin_[i], begin_[i+1])
-  std::vector<Set> views_;       // one view per set into members_
-  std::vector<uint32_t> graphOrder_;
+  // Every array holds one entry per reported layer or set: LargeVectors, so
+  // that a million-op graph's result is not built on fresh pages each run.
+  LargeVector<Layer> members_;   // set after set, each sorted by name
+  LargeVector<uint32_t> begin_;  // set i is members_[begin_[i], begin_[i+1])
+  LargeVector<Set> views_;       // one view per set into members_
+  LargeVector<uint32_t> graphOrder_;
   // Every member's name with its set, sorted by name: find() bisects it.
-  std::vector<std::pair<std::string_view, uint32_t>> byName_;
+  LargeVector<std::pair<std::string_view, uint32_t>> byName_;
 };
 
 } // namespace pd

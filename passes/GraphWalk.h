@@ -23,15 +23,17 @@ enum class Step : uint8_t {
 };
 
 // One Step per position, decided once per analysis by
-// `decide(const Op &, const OpRule *) -> Step`. Only a layer (a module call)
-// can be collected: an op with a layer's traits that is no module call (F.linear)
-// stops the walk instead.
+// `decide(uint32_t position, const OpRule *) -> Step` from the rule and the
+// LayerIndex's per-position facts (never the Op: at a million ops, reading
+// every Op again per analysis costs more than the walk). Only a layer (a
+// module call) can be collected: an op with a layer's traits that is no module
+// call (F.linear) stops the walk instead.
 class StepTable {
 public:
   template <typename Decide> StepTable(const LayerIndex &ix, Decide &&decide) {
     steps_.resize(ix.size());
     for (uint32_t pos = 0; pos < ix.size(); ++pos) {
-      Step s = decide(ix.op(pos), ix.rule(pos));
+      Step s = decide(pos, ix.rule(pos));
       if (s == Step::Collect && ix.layerOf(pos) == LayerIndex::kNoLayer)
         s = Step::Stop;
       steps_[pos] = static_cast<uint8_t>(s);

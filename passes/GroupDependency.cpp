@@ -31,25 +31,33 @@ struct Requirements {
 
   bool any() const { return gcd != 0; }
 
-  void add(int64_t g, const Op &where) {
+  // False when the lcm overflows (the caller names the op).
+  [[nodiscard]] bool add(int64_t g) {
     int64_t l = lcm / std::gcd(lcm, g);
     if (__builtin_mul_overflow(l, g, &l))
-      throw Error(where.loc(), "group-dependency: the group counts that meet at '" +
-                                   std::string(where.displayName()) +
-                                   "' have no common multiple below 2^63");
+      return false;
     lcm = l;
     min = any() ? std::min(min, g) : g;
     gcd = std::gcd(gcd, g);
+    return true;
   }
-  void merge(const Requirements &o, const Op &where) {
+  [[nodiscard]] bool merge(const Requirements &o) {
     if (!o.any())
-      return;
+      return true;
     // lcm, gcd and min of the union.
-    add(o.lcm, where);
+    if (!add(o.lcm))
+      return false;
     gcd = std::gcd(gcd, o.gcd);
     min = std::min(min, o.min);
+    return true;
   }
 };
+
+[[noreturn]] void noCommonMultiple(const Op &where) {
+  throw Error(where.loc(), "group-dependency: the group counts that meet at '" +
+                               std::string(where.displayName()) +
+                               "' have no common multiple below 2^63");
+}
 
 } // namespace
 
@@ -57,23 +65,30 @@ struct Requirements {
 // appends its group count to theirs: O(n) per grouped layer. The same facts
 // flow the other way in one reverse sweep: required[X] collects the group
 // counts of every grouped layer that an upward walk through X would reach from.
+//
+// Only the ops between a grouped layer and the conv/linear layers above it
+// have a requirement, so the requirements (24 bytes) are kept in a pool and
+// each position holds a 4-byte index into it; the group counts come from the
+// index (requiredGroups(pos)), so no Op is read unless an error names it.
 GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
-  // The group count each op requires of itself (0: none).
-  LargeVector<int64_t> own(ix.size(), 0);
-  for (uint32_t pos = 0; pos < ix.size(); ++pos)
-    own[pos] = requiredGroups(ix.op(pos), ix.rule(pos));
-
-  LargeVector<Requirements> required(ix.size());
+  constexpr uint32_t kNone = ~0u;
+  LargeVector<uint32_t> requiredAt(ix.size(), kNone); // index into `required`
+  LargeVector<Requirements> required;
   for (uint32_t pos = ix.size(); pos-- > 0;) {
     Requirements req;
     for (uint32_t user : ix.succs(pos)) {
-      if (own[user] > 1)
-        req.add(own[user], ix.op(user));
-      if (steps[user] == Step::Pass)
-        req.merge(required[user], ix.op(user));
+      int64_t own = ix.requiredGroups(user);
+      if (own > 1 && !req.add(own))
+        noCommonMultiple(ix.op(user));
+      if (steps[user] == Step::Pass && requiredAt[user] != kNone &&
+          !req.merge(required[requiredAt[user]]))
+        noCommonMultiple(ix.op(user));
     }
-    required[pos] = req;
+    if (req.any()) {
+      requiredAt[pos] = static_cast<uint32_t>(required.size());
+      required.push_back(req);
+    }
   }
 
   // Per layer: its own counts, plus what is required of it when it is a
@@ -83,10 +98,11 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
     uint32_t l = ix.layerOf(pos);
     if (l == LayerIndex::kNoLayer)
       continue;
-    if (own[pos])
-      perLayer[l].add(own[pos], ix.op(pos));
-    if (steps[pos] == Step::Collect)
-      perLayer[l].merge(required[pos], ix.op(pos));
+    if (int64_t own = ix.requiredGroups(pos); own && !perLayer[l].add(own))
+      noCommonMultiple(ix.op(pos));
+    if (steps[pos] == Step::Collect && requiredAt[pos] != kNone &&
+        !perLayer[l].merge(required[requiredAt[pos]]))
+      noCommonMultiple(ix.op(pos));
   }
 
   GroupDependency out;

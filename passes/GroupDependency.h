@@ -24,16 +24,18 @@ struct GroupConstraint {
 class GroupDependency {
 public:
   // Every constrained layer, in graph order of its first call.
-  const std::vector<GroupConstraint> &layers() const { return layers_; }
+  llvm::ArrayRef<GroupConstraint> layers() const { return layers_; }
   // Indices into layers(), sorted by layer name.
-  const std::vector<uint32_t> &byName() const { return byName_; }
+  llvm::ArrayRef<uint32_t> byName() const { return byName_; }
   const GroupConstraint *find(Symbol layer) const;
 
   static GroupDependency compute(const LayerIndex &ix);
 
 private:
-  std::vector<GroupConstraint> layers_;
-  std::vector<uint32_t> byName_;
+  // Hundreds of thousands of rows at a million ops: LargeVectors, not fresh
+  // pages on every run.
+  LargeVector<GroupConstraint> layers_;
+  LargeVector<uint32_t> byName_;
 };
 
 struct GroupDependencyAnalysis {

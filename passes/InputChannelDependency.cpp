@@ -23,27 +23,29 @@ DependencySets computeInputChannelDependency(const Graph &g, const LayerIndex &i
   const uint32_t numLayers = ix.numLayers();
   UnionFind uf(numLayers + g.valueIdBound());
   LargeVector<uint8_t> reaches(g.valueIdBound(), 0); // by value id
+  // Value ids come from the index (operandValues, resultValues): no Op or
+  // Value is read here.
   for (uint32_t pos = ix.size(); pos-- > 0;) {
-    const Op &op = ix.op(pos);
     Step s = steps[pos];
     if (s == Step::Stop)
       continue;
+    llvm::ArrayRef<uint32_t> operands = ix.operandValues(pos), results = ix.resultValues(pos);
     bool collects = false;
-    for (const Value *v : op.operands()) {
+    for (uint32_t v : operands) {
       if (s == Step::Collect) {
-        uf.unite(numLayers + v->id(), ix.layerOf(pos));
+        uf.unite(numLayers + v, ix.layerOf(pos));
         collects = true;
       } else {
-        for (const Value *r : op.results())
-          if (reaches[r->id()]) {
-            uf.unite(numLayers + v->id(), numLayers + r->id());
+        for (uint32_t r : results)
+          if (reaches[r]) {
+            uf.unite(numLayers + v, numLayers + r);
             collects = true;
           }
       }
     }
     if (collects)
-      for (const Value *v : op.operands())
-        reaches[v->id()] = 1;
+      for (uint32_t v : operands)
+        reaches[v] = 1;
   }
   return DependencySets::fromClasses(ix, uf, [&](const Layer &l) {
     return ix.has(l.position, Trait::ChannelTarget) || ix.has(l.position, Trait::WeightLayer);

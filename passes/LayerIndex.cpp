@@ -1,6 +1,8 @@
 #include "passes/LayerIndex.h"
 
+#include "passes/OpFacts.h"
 #include "passes/SortByName.h"
+#include "passes/WalkSteps.h"
 
 namespace pd {
 
@@ -18,7 +20,10 @@ static bool isLayerOp(const Op &op) { return op.isModuleCall() && op.modulePath(
 // Appends `op` at the next position: its predecessor edges, rule and layer.
 // Returns false when an operand's producer has no position yet (the order so
 // far is not topological).
-bool LayerIndex::append(Op &op, const OpRegistry &registry, LargeVector<uint32_t> &numSuccs) {
+// flatten: the dozen push_backs per op are inlined (GCC otherwise calls an
+// out-of-line emplace_back for each, a tenth of the build).
+__attribute__((flatten)) bool LayerIndex::append(Op &op, const OpRegistry &registry,
+                                                 LargeVector<uint32_t> &numSuccs) {
   constexpr uint32_t kNone = ~0u;
   const uint32_t pos = size();
   position_[op.id()] = pos;
@@ -26,7 +31,10 @@ bool LayerIndex::append(Op &op, const OpRegistry &registry, LargeVector<uint32_t
   numSuccs.push_back(0);
   bool ok = true;
   for (const Value *v : op.operands()) {
-    if (!v || !v->definingOp())
+    if (!v)
+      continue;
+    operandValues_.push_back(v->id());
+    if (!v->definingOp())
       continue;
     uint32_t p = position_[v->definingOp()->id()];
     if (p == kNone || p >= pos) {
@@ -37,6 +45,10 @@ bool LayerIndex::append(Op &op, const OpRegistry &registry, LargeVector<uint32_t
     ++numSuccs[p];
   }
   predBegin_.push_back(static_cast<uint32_t>(preds_.size()));
+  operandBegin_.push_back(static_cast<uint32_t>(operandValues_.size()));
+  for (const Value *r : op.results())
+    resultValues_.push_back(r->id());
+  resultBegin_.push_back(static_cast<uint32_t>(resultValues_.size()));
   const OpRule *r = registry.lookup(op.kind());
   rule_.push_back(r);
   layerOf_.push_back(kNoLayer);
@@ -53,7 +65,29 @@ bool LayerIndex::append(Op &op, const OpRegistry &registry, LargeVector<uint32_t
     }
     layerOf_[pos] = l;
   }
+  addFacts(op, r, layerOf_[pos] != kNoLayer);
   return ok;
+}
+
+void LayerIndex::addFacts(const Op &op, const OpRule *rule, bool isLayer) {
+  uint8_t facts = 0;
+  int64_t groups = 0;
+  if (rule) {
+    if (pd::isChannelJoin(op, *rule))
+      facts |= kChannelJoin;
+    if (isLayer && (isDepthwise(op, rule) || isPerChannelGroupNorm(op, rule)))
+      facts |= kSelfJoin;
+    if (rule->has(Trait::Reshape) && !keepsChannelCount(op, *rule))
+      facts |= kChangesChannels;
+    groups = pd::requiredGroups(op, rule);
+  }
+  facts_.push_back(facts);
+  if (groups >= 0 && groups < kBigGroups) {
+    groups_.push_back(static_cast<uint32_t>(groups));
+  } else {
+    bigGroups_[static_cast<uint32_t>(groups_.size())] = groups;
+    groups_.push_back(kBigGroups);
+  }
 }
 
 LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
@@ -63,10 +97,22 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
     ix.order_.reserve(g.numOps());
     ix.rule_.reserve(g.numOps());
     ix.layerOf_.reserve(g.numOps());
+    ix.facts_.reserve(g.numOps());
+    ix.groups_.reserve(g.numOps());
+    // Sized for the worst case once (every op a layer; symbol ids mostly
+    // below values + ops): growing them would copy them over and over.
+    ix.layers_.reserve(g.numOps());
+    ix.layerOfName_.assign(size_t(g.valueIdBound()) + g.opIdBound() + 1024, kNoLayer);
     ix.predBegin_.reserve(g.numOps() + 1);
     ix.predBegin_.push_back(0);
     // Most ops have one or two producers: growing past this is rare.
     ix.preds_.reserve(2 * size_t(g.numOps()));
+    ix.operandBegin_.reserve(g.numOps() + 1);
+    ix.operandBegin_.push_back(0);
+    ix.operandValues_.reserve(2 * size_t(g.numOps()));
+    ix.resultBegin_.reserve(g.numOps() + 1);
+    ix.resultBegin_.push_back(0);
+    ix.resultValues_.reserve(g.numOps());
     return ix;
   };
   // The op list is topological in every verified graph: index it in one

@@ -1,6 +1,7 @@
 // The index every dependency analysis starts from, computed once per graph and
 // cached: the ops in a topological order, the op-table rule and the layer of
-// each, and the edges between ops as compact arrays.
+// each, the edges between ops as compact arrays, and the per-op channel facts
+// the analyses ask (decided here once, while each op is in cache).
 //
 // An op's *position* is its index in that order. The analyses walk positions
 // and the predecessor / successor arrays instead of chasing Op and Value
@@ -19,6 +20,7 @@
 #include "passes/AnalysisManager.h"
 
 #include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/DenseMap.h>
 
 #include <optional>
 #include <string_view>
@@ -52,11 +54,41 @@ public:
     return {succs_.data() + succBegin_[pos], succs_.data() + succBegin_[pos + 1]};
   }
 
+  // Ids of the values the op reads (graph inputs included, in operand order)
+  // and of those it defines: input-channel-dependency follows tensors, and
+  // reads them here rather than from every Op and Value again.
+  llvm::ArrayRef<uint32_t> operandValues(uint32_t pos) const {
+    return {operandValues_.data() + operandBegin_[pos],
+            operandValues_.data() + operandBegin_[pos + 1]};
+  }
+  llvm::ArrayRef<uint32_t> resultValues(uint32_t pos) const {
+    return {resultValues_.data() + resultBegin_[pos], resultValues_.data() + resultBegin_[pos + 1]};
+  }
+
   // The op-table rule of an op, or null when no rule covers it.
   const OpRule *rule(uint32_t pos) const { return rule_[pos]; }
   const OpRule *rule(const Op &op) const { return rule_[position(op)]; }
   bool has(uint32_t pos, Trait t) const { return rule_[pos] && rule_[pos]->has(t); }
   bool has(const Op &op, Trait t) const { return has(position(op), t); }
+
+  // Channel facts of the op at a position, decided once at build time from its
+  // rule, attributes and shapes (WalkSteps.h, OpFacts.h): the analyses read a
+  // byte or a word per position here instead of the Op, its attribute list
+  // and its values, which at a million ops are hundreds of MB of scattered
+  // objects.
+  // isChannelJoin(op, rule): an elementwise op of two or more tensors, or a
+  // concat off the channel axis.
+  bool isChannelJoin(uint32_t pos) const { return facts_[pos] & kChannelJoin; }
+  // A layer that is a depthwise conv or a per-channel group norm.
+  bool isSelfJoin(uint32_t pos) const { return facts_[pos] & kSelfJoin; }
+  // A reshape-like op that does not keep the channel count (keepsChannelCount).
+  bool changesChannels(uint32_t pos) const { return facts_[pos] & kChangesChannels; }
+  // requiredGroups(op, rule): a grouped layer's or group norm's group count,
+  // 0 for any other op.
+  int64_t requiredGroups(uint32_t pos) const {
+    uint32_t g = groups_[pos];
+    return g != kBigGroups ? g : bigGroups_.find(pos)->second;
+  }
 
   // The layer an op is a call of, or kNoLayer.
   uint32_t layerOf(uint32_t pos) const { return layerOf_[pos]; }
@@ -72,14 +104,24 @@ public:
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 
 private:
+  enum : uint8_t { kChannelJoin = 1, kSelfJoin = 2, kChangesChannels = 4 };
+  // groups_ holds counts below this; a larger one (never seen in a model, but
+  // exact all the same) sits in bigGroups_.
+  static constexpr uint32_t kBigGroups = ~0u;
+
   bool append(Op &op, const OpRegistry &registry, LargeVector<uint32_t> &numSuccs);
+  void addFacts(const Op &op, const OpRule *rule, bool isLayer);
 
   // Every array grows with the graph: huge-page, reused memory (LargeArray.h).
   LargeVector<Op *> order_;
   LargeVector<uint32_t> position_; // by op id
   LargeVector<const OpRule *> rule_;
   LargeVector<uint32_t> layerOf_;
+  LargeVector<uint8_t> facts_;
+  LargeVector<uint32_t> groups_;
+  llvm::DenseMap<uint32_t, int64_t> bigGroups_; // by position
   LargeVector<uint32_t> predBegin_, preds_, succBegin_, succs_;
+  LargeVector<uint32_t> operandBegin_, operandValues_, resultBegin_, resultValues_;
   LargeVector<Layer> layers_;
   LargeVector<uint32_t> layerOfName_; // by name symbol id: layer id or kNoLayer
   LargeVector<uint32_t> byName_;

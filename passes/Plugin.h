@@ -22,7 +22,9 @@
 //   3: OpRegistry reads the built-in rules lazily from a generated constant
 //      table: its layout changed, rules() returns pointers, lookup() is out of
 //      line, and loadBuiltinRules() is gone.
-#define PRUNEDEP_PLUGIN_API_VERSION 3
+//   4: Graph keeps its ops and values in arenas (ir/LargeArray.h): its layout
+//      changed.
+#define PRUNEDEP_PLUGIN_API_VERSION 4
 
 namespace pd {
 

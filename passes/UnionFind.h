@@ -6,8 +6,12 @@
 // set's size with the top bit set (channel-groups holds one element per
 // channel index of the model, tens of millions at the limit).
 // llvm::EquivalenceClasses keeps a std::set node per member, too heavy for a
-// million-op graph.
+// million-op graph. The elements live in a LargeVector (ir/LargeArray.h):
+// at a million ops an analysis' union-find is megabytes, which a std::vector
+// would get from fresh pages (a page fault and clear per 4 KiB) on every run.
 #pragma once
+#include "ir/LargeArray.h"
+
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -48,8 +52,9 @@ public:
   }
   bool same(uint32_t a, uint32_t b) { return find(a) == find(b); }
 
-  // Ends the structure: returns every element's leader, in the structure's
-  // own storage (no copy; the structure is left empty).
+  // Ends the structure: returns every element's leader (the structure is
+  // left empty). The leaders are computed in place, then copied out once into
+  // the std::vector its callers (channel-groups) keep.
   std::vector<uint32_t> takeLeaders() {
     for (uint32_t x = 0; x < size(); ++x) {
       uint32_t r = x;
@@ -59,15 +64,15 @@ public:
         r = link_[r];
       link_[x] = r;
     }
-    std::vector<uint32_t> leaders;
-    leaders.swap(link_);
+    std::vector<uint32_t> leaders(link_.begin(), link_.end());
+    LargeVector<uint32_t>().swap(link_);
     return leaders;
   }
 
 private:
   static constexpr uint32_t kLeader = uint32_t(1) << 31;
   uint32_t setSize(uint32_t leader) const { return link_[leader] & ~kLeader; }
-  std::vector<uint32_t> link_;
+  LargeVector<uint32_t> link_;
 };
 
 } // namespace pd

@@ -7,17 +7,17 @@
 namespace pd {
 
 StepTable channelTargetSteps(const LayerIndex &ix, Trait target) {
-  return StepTable(ix, [&](const Op &op, const OpRule *r) {
+  return StepTable(ix, [&](uint32_t pos, const OpRule *r) {
     if (r && r->has(target))
       return Step::Collect;
-    if (stopsAllWalks(r) || (r && r->has(Trait::Reshape) && !keepsChannelCount(op, *r)))
+    if (stopsAllWalks(r) || ix.changesChannels(pos))
       return Step::Stop;
     return Step::Pass;
   });
 }
 
 StepTable weightLayerSteps(const LayerIndex &ix) {
-  return StepTable(ix, [](const Op &, const OpRule *r) {
+  return StepTable(ix, [](uint32_t, const OpRule *r) {
     if (r && r->has(Trait::WeightLayer))
       return Step::Collect;
     return stopsAllWalks(r) ? Step::Stop : Step::Pass;
@@ -25,10 +25,10 @@ StepTable weightLayerSteps(const LayerIndex &ix) {
 }
 
 StepTable weightLayerChannelSteps(const LayerIndex &ix) {
-  return StepTable(ix, [](const Op &op, const OpRule *r) {
+  return StepTable(ix, [&](uint32_t pos, const OpRule *r) {
     if (r && r->has(Trait::WeightLayer))
       return Step::Collect;
-    if (stopsAllWalks(r) || (r && r->has(Trait::Reshape) && !keepsChannelCount(op, *r)))
+    if (stopsAllWalks(r) || ix.changesChannels(pos))
       return Step::Stop;
     return Step::Pass;
   });
@@ -39,20 +39,16 @@ bool isChannelJoin(const Op &op, const OpRule &rule) {
          (rule.has(Trait::Concat) && !isChannelConcat(op, rule));
 }
 
-bool isSelfJoin(const LayerIndex &ix, uint32_t pos) {
-  const OpRule *r = ix.rule(pos);
-  if (!r || ix.layerOf(pos) == LayerIndex::kNoLayer)
-    return false;
-  const Op &op = ix.op(pos);
-  return isDepthwise(op, r) || isPerChannelGroupNorm(op, r);
-}
+bool isSelfJoin(const LayerIndex &ix, uint32_t pos) { return ix.isSelfJoin(pos); }
 
 int64_t requiredGroups(const Op &op, const OpRule *rule) {
   if (!rule)
     return 0;
   if (rule->has(Trait::Grouped)) {
     int64_t g = convGroups(op, rule);
-    return outChannels(op, rule) == g ? 1 : g;
+    // One group is 1 either way: skip the channel count (a second attribute
+    // read per conv of the graph).
+    return g == 1 || outChannels(op, rule) == g ? 1 : g;
   }
   if (rule->has(Trait::GroupNorm))
     return std::max<int64_t>(normGroups(op, rule).value_or(1), 1);

@@ -30,13 +30,13 @@ bool isChannelJoin(const Op &op, const OpRule &rule);
 
 // A layer that joins itself with the weight layers above it: a depthwise conv
 // or a per-channel GroupNorm that is a module call (a functional op has no
-// module to prune).
+// module to prune). Decided once in the LayerIndex (isSelfJoin(pos) there).
 bool isSelfJoin(const LayerIndex &ix, uint32_t pos);
 
 // The group count an op requires of its own channels and of the nearest
 // conv/linear above it: a grouped conv's groups (1 for a depthwise conv,
 // whose groups follow its channels), a group norm's num_groups (at least 1);
-// 0 for any other op.
+// 0 for any other op. The LayerIndex holds it per position (requiredGroups(pos)).
 int64_t requiredGroups(const Op &op, const OpRule *rule);
 
 } // namespace pd

@@ -82,18 +82,7 @@ public:
           return call_;
       return nullptr;
     }
-    std::function<Node *(torch::jit::Block *)> walk = [&](torch::jit::Block *b) -> Node * {
-      for (Node *n : b->nodes()) {
-        for (c10::Symbol k : kinds)
-          if (n->kind() == k)
-            return n;
-        for (torch::jit::Block *sub : n->blocks())
-          if (Node *found = walk(sub))
-            return found;
-      }
-      return nullptr;
-    };
-    return walk(graph_->block());
+    return findIn(*graph_->block(), kinds);
   }
 
   // The value of a constant expression: constants, lists/tuples of them and
@@ -101,11 +90,27 @@ public:
   std::optional<Attribute> constant(const Value *v) const {
     if (call_)
       return argValue_(v);
-    if (auto iv = torch::jit::toIValue(v))
-      return toAttribute(*iv);
     const Node *n = v->node();
+    if (n->kind() == prim::Constant) {
+      // ints, bools and floats read straight from the node (toIValue costs
+      // as much as the rest of a conv's attributes together).
+      using torch::jit::AttributeKind;
+      c10::TypeKind t = v->type()->kind();
+      AttributeKind held = n->hasAttribute(c10::attr::value) ? n->kindOf(c10::attr::value)
+                                                             : AttributeKind::ival;
+      if (t == c10::TypeKind::IntType && held == AttributeKind::i)
+        return Attribute(static_cast<int64_t>(n->i(c10::attr::value)));
+      if (t == c10::TypeKind::BoolType && held == AttributeKind::i)
+        return Attribute(n->i(c10::attr::value) != 0);
+      if (t == c10::TypeKind::FloatType && held == AttributeKind::f)
+        return Attribute(n->f(c10::attr::value));
+      if (auto iv = torch::jit::toIValue(v))
+        return toAttribute(*iv);
+      return std::nullopt;
+    }
     if (n->kind() == prim::ListConstruct || n->kind() == prim::TupleConstruct) {
       Attribute::List l;
+      l.reserve(n->inputs().size());
       for (const Value *e : n->inputs()) {
         auto a = constant(e);
         if (!a)
@@ -156,6 +161,18 @@ public:
   const torch::jit::Graph *graph() const { return graph_.get(); }
 
 private:
+  static const Node *findIn(const torch::jit::Block &b, std::initializer_list<c10::Symbol> kinds) {
+    for (const Node *n : b.nodes()) {
+      for (c10::Symbol k : kinds)
+        if (n->kind() == k)
+          return n;
+      for (const torch::jit::Block *sub : n->blocks())
+        if (const Node *found = findIn(*sub, kinds))
+          return found;
+    }
+    return nullptr;
+  }
+
   const torch::jit::Module &m_;
   const std::vector<int64_t> *input_;
   std::shared_ptr<torch::jit::Graph> graph_;

@@ -31,7 +31,7 @@ struct Lowered {
   };
   Kind kind = Kind::Unknown;
   Value *value = nullptr;
-  c10::IValue constant;           // Const; the tensor of Param/ConstTensor
+  c10::IValue constant;           // Const; the tensor of Param/ConstTensor; Module: its object
   std::string path;               // Module, Param
   std::vector<Lowered> elements;  // Aggregate
   std::vector<c10::IValue> keys;  // Aggregate built from a dict
@@ -73,6 +73,7 @@ public:
     const torch::jit::Graph &tg = *fwd_.graph;
     Lowered self;
     self.kind = Lowered::Kind::Module; // the root module, path ""
+    self.constant = fwd_.root._ivalue();
     map_[tg.inputs()[0]] = self;
     for (size_t i = 1; i < tg.inputs().size(); ++i) {
       const TValue *in = tg.inputs()[i];
@@ -273,13 +274,16 @@ private:
   }
 
   void lowerLeafCall(const Node *n) {
-    auto path = fwd_.modulePath(n->input(0));
-    if (!path)
+    // The module value carries its object and path (lowerGetAttr): no
+    // lookup by path per call.
+    const Lowered &callee = get(n->input(0), n);
+    if (callee.kind != Lowered::Kind::Module)
       fail(n, "cannot tell which module is called");
+    const std::string *path = &callee.path;
+    torch::jit::Module module(callee.constant.toObject());
     auto cls = n->input(0)->type()->cast<c10::ClassType>();
     std::string type = shortTypeName(cls);
     const std::string &method = n->s(c10::attr::name);
-    torch::jit::Module module = moduleAt(*path);
 
     llvm::SmallVector<Value *, 2> operands;
     std::vector<NamedAttribute> callArgs;
@@ -464,11 +468,12 @@ private:
     const std::string &name = n->s(c10::attr::name);
     Lowered l;
     if (owner.kind == Lowered::Kind::Module) {
-      c10::IValue v = moduleAt(owner.path).attr(name);
+      c10::IValue v = owner.constant.toObjectRef().getAttr(name);
       std::string path = joinPath(owner.path, name);
-      if (v.isObject() && v.toObject()->type()->is_module()) {
+      if (v.isObject() && v.toObjectRef().type()->is_module()) {
         l.kind = Lowered::Kind::Module;
-        l.path = path;
+        l.path = std::move(path);
+        l.constant = std::move(v);
       } else if (v.isTensor()) {
         l.kind = Lowered::Kind::Param;
         l.path = path;

@@ -14,9 +14,11 @@ using torch::jit::Value;
 namespace prim = c10::prim;
 namespace attr = c10::attr;
 
+static const std::string kUnnamedModule = "Module";
+
 std::string shortTypeName(const c10::ClassTypePtr &cls) {
   if (!cls || !cls->name())
-    return "Module";
+    return kUnnamedModule;
   return cls->name()->name();
 }
 
@@ -48,9 +50,18 @@ static bool isForwardName(const std::string &name) {
 bool InlinedForward::isLeafCall(const Node *n) const {
   if (n->kind() != prim::CallMethod)
     return false;
-  auto cls = n->input(0)->type()->cast<c10::ClassType>();
-  return cls && cls->is_module() && isForwardName(n->s(attr::name)) &&
-         registry_->isLeafModule(shortTypeName(cls));
+  const auto *cls = n->input(0)->type()->castRaw<c10::ClassType>();
+  if (!cls)
+    return false;
+  auto [it, isNew] = leafClasses_.try_emplace(cls, false);
+  if (isNew && cls->is_module()) {
+    const std::string &name = cls->name() ? cls->name()->name() : kUnnamedModule;
+    auto [byName, isNewName] = leafNames_.try_emplace(name, false);
+    if (isNewName)
+      byName->second = registry_->isLeafModule(name);
+    it->second = byName->second;
+  }
+  return it->second && isForwardName(n->s(attr::name));
 }
 
 const ModuleScope &InlinedForward::scopeOf(const Node *n) const {
@@ -77,7 +88,7 @@ std::optional<std::string> InlinedForward::modulePath(const Value *v) const {
   std::optional<std::string> path = modulePath(def->input());
   if (path)
     path = joinPath(*path, def->s(attr::name));
-  paths_.emplace(v, path);
+  paths_.try_emplace(v, path);
   return path;
 }
 
@@ -158,9 +169,13 @@ void InlinedForward::inlineBlock(Block *b, size_t scope) {
       std::vector<Value *> results = torch::jit::insertGraph(*graph, *graphFn->graph(), n->inputs());
       for (size_t i = 0; i < results.size(); ++i)
         n->outputs()[i]->replaceAllUsesWith(results[i]);
+      // The call's results are the only values destroyed here: dropped
+      // from the path cache so that it never outlives a value (clearing
+      // it per call made it useless while inlining).
+      for (const Value *out : n->outputs())
+        paths_.erase(out);
       n->destroy();
     }
-    paths_.clear();
     for (Node *m = before->next(); m != after; m = m->next())
       assignScope(m, calleeScope);
     n = before->next();

@@ -16,6 +16,9 @@
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringMap.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -60,10 +63,16 @@ private:
 
   const OpRegistry *registry_ = nullptr;
   std::vector<ModuleScope> scopes_; // [0] is the root
-  std::unordered_map<const torch::jit::Node *, size_t> nodeScope_;
-  // modulePath's answers (the lowering asks for every layer call); cleared
-  // whenever nodes are destroyed, so a reused address never finds a stale one.
-  mutable std::unordered_map<const torch::jit::Value *, std::optional<std::string>> paths_;
+  llvm::DenseMap<const torch::jit::Node *, size_t> nodeScope_;
+  // isLeafCall's answer per module class and per short class name: a traced
+  // model has a class per module instance, but few names (`Conv2d`), and the
+  // op table is asked once per name instead of three times per node.
+  mutable llvm::DenseMap<const c10::ClassType *, bool> leafClasses_;
+  mutable llvm::StringMap<bool> leafNames_;
+  // modulePath's answers (the lowering asks for every layer call). Only
+  // prim::GetAttr results are kept; an entry is dropped when its value may be
+  // destroyed, so a reused address never finds a stale one.
+  mutable llvm::DenseMap<const torch::jit::Value *, std::optional<std::string>> paths_;
 };
 
 // Copies `module`'s forward graph and inlines every non-leaf call. Throws

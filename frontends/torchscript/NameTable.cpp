@@ -3,14 +3,15 @@
 namespace pd::ts {
 
 Symbol NameTable::unique(const std::string &base) {
-  if (used_.insert(base).second)
-    return Symbol::get(base);
-  unsigned &n = nextSuffix_[base];
+  Symbol b = Symbol::get(base);
+  if (used_.insert(b.id()).second)
+    return b;
+  unsigned &n = nextSuffix_[b.id()];
   while (true) {
-    std::string candidate = base + "_" + std::to_string(++n);
+    Symbol candidate = Symbol::get(base + "_" + std::to_string(++n));
     // `base_1` may already exist as a base of its own (a module named so).
-    if (used_.insert(candidate).second)
-      return Symbol::get(candidate);
+    if (used_.insert(candidate.id()).second)
+      return candidate;
   }
 }
 

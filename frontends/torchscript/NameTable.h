@@ -7,10 +7,11 @@
 #pragma once
 #include "ir/Symbol.h"
 
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace pd::ts {
 
@@ -20,8 +21,10 @@ public:
   Symbol unique(const std::string &base);
 
 private:
-  std::unordered_set<std::string> used_;
-  std::unordered_map<std::string, unsigned> nextSuffix_; // per base
+  // By symbol id: a name is interned once, whether it is taken or not, and
+  // the interned id is what the lowering needs anyway.
+  llvm::DenseSet<uint32_t> used_;
+  llvm::DenseMap<uint32_t, unsigned> nextSuffix_; // per base
 };
 
 // `aten::relu_` -> `relu`, `aten::__and__` -> `and`, `prim::Param` -> `Param`:

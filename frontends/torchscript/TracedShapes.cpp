@@ -25,9 +25,17 @@ const c10::TensorType *completeTensor(const c10::TypePtr &t) {
   return tt && tt->scalarType() && tt->symbolic_sizes().isComplete() ? tt : nullptr;
 }
 
-TensorFacts factsOf(const c10::TensorType &t) {
-  return TensorFacts{*t.sizes().concrete_sizes(), *t.scalarType()};
+// Read from the symbolic sizes in place: TensorType::sizes() builds a
+// vector of optionals and concrete_sizes() another vector, for every tensor.
+std::vector<int64_t> concreteSizes(const c10::TensorType &t) {
+  const c10::SymbolicShape &ss = t.symbolic_sizes();
+  std::vector<int64_t> sizes(*ss.rank());
+  for (size_t i = 0; i < sizes.size(); ++i)
+    sizes[i] = ss[i].static_size();
+  return sizes;
 }
+
+TensorFacts factsOf(const c10::TensorType &t) { return TensorFacts{concreteSizes(t), *t.scalarType()}; }
 
 // A complete tensor type, or a tuple of such (a leaf module returning
 // several tensors).
@@ -71,7 +79,7 @@ bool sameShapes(const c10::TypePtr &a, const c10::TypePtr &b) {
 c10::IValue metaValue(const c10::TypePtr &t) {
   if (auto tt = t->cast<c10::TensorType>()) {
     auto opts = at::TensorOptions().dtype(*tt->scalarType()).device(at::kMeta);
-    std::vector<int64_t> sizes = *tt->sizes().concrete_sizes();
+    std::vector<int64_t> sizes = concreteSizes(*tt);
     // The traced strides too: a model may ask x.stride() or is_contiguous().
     if (auto strides = tt->strides().concrete_sizes())
       return at::empty_strided(sizes, *strides, opts);
@@ -236,9 +244,9 @@ std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
               std::to_string(inputs.size()) + " given");
   Recording rec;
   // Values the slice reads instead of computing: the inputs as given, and
-  // every tensor the trace typed (as a meta stand-in, made only if read).
+  // every value the trace typed (already in `rec`; a tensor becomes a meta
+  // stand-in, made only if the slice reads it).
   std::unordered_map<const Value *, c10::IValue> givenValues;
-  std::unordered_map<const Value *, c10::TypePtr> typedValues;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Value *in = g.inputs()[i + 1];
     const c10::IValue &iv = inputs[i];
@@ -283,12 +291,10 @@ std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
           return no(std::string("no traced shape for the result of ") + n->kind().toQualString() +
                     " in " + fwd.describeScope(n));
         rec.tensors_[o] = factsOf(*completeTensor(t));
-        typedValues[o] = t;
       } else if (!recordable(o->type()) || isAggregateOfTensors(n, o)) {
         continue;
       } else if (c10::TypePtr t = containsTensor(o->type()) ? types.of(o) : nullptr) {
         rec.values_[o] = metaValue(t); // a leaf call's tuple result: shapes only
-        typedValues[o] = t;
       } else {
         computed.push_back(o);
       }
@@ -309,7 +315,7 @@ std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
     work.pop_back();
     if (v == self)
       continue;
-    if (givenValues.count(v) || typedValues.count(v)) {
+    if (rec.tensors_.count(v) || rec.values_.count(v)) { // given or typed
       if (cutSeen.insert(v).second)
         cuts.push_back(v);
       continue;
@@ -327,7 +333,10 @@ std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
   for (const Value *v : cuts) {
     map[v] = slice->addInput()->setType(v->type());
     auto given = givenValues.find(v);
-    stack.push_back(given != givenValues.end() ? given->second : metaValue(typedValues.at(v)));
+    auto typedValue = rec.values_.find(v);
+    stack.push_back(given != givenValues.end()       ? given->second
+                    : typedValue != rec.values_.end() ? typedValue->second
+                                                      : metaValue(types.of(v)));
   }
   for (Node *n : g.nodes()) {
     if (!inSlice.count(n))

@@ -74,3 +74,34 @@ TEST_CASE("symbols and types are interned") {
   CHECK_FALSE(Type::tensor(DType::F32, {2, 3})->dim(2).has_value());
   CHECK_FALSE(Type::tensor(DType::F32, {int64_t(1) << 40, int64_t(1) << 40})->numElements().has_value());
 }
+
+// The verifier walks the op list once and works out an error's cause only
+// when an operand is not defined yet: each cause must keep its own message.
+TEST_CASE("the verifier tells a dangling operand from a use before its definition") {
+  auto messageOf = [](const Graph &g) -> std::string {
+    try {
+      verifyGraph(g);
+    } catch (const Error &e) {
+      return e.what();
+    }
+    return "";
+  };
+  Graph g;
+  Value *x = g.addInput(Symbol::get("x"), t4());
+  Op *a = g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("va"), t4()}});
+  Op *b = g.createOp(Symbol::get("aten::sigmoid"), {a->result()}, {{Symbol::get("vb"), t4()}});
+  g.setOutputs({b->result()});
+  CHECK(messageOf(g).empty());
+  g.setOperand(b, 0, x);
+  g.eraseOp(a);
+  g.setOperand(b, 0, a->result()); // a is no longer in the list
+  CHECK(messageOf(g).find("'%va' of 'aten::sigmoid' is dangling") != std::string::npos);
+  g.setOperand(b, 0, x);
+  Op *c = g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("vc"), t4()}});
+  g.setOperand(b, 0, c->result()); // c comes after b in the list
+  CHECK(messageOf(g).find("'%vc' of 'aten::sigmoid' is used before its definition") !=
+        std::string::npos);
+  g.setOperand(b, 0, x);
+  g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("vb"), t4()}});
+  CHECK(messageOf(g).find("'%vb' is defined twice") != std::string::npos);
+}

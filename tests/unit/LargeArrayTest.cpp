@@ -68,3 +68,30 @@ TEST_CASE("small arrays do not use the cache; a growing vector recycles its old 
   releaseLargeArrayCache();
   CHECK(largeArrayCacheBytes() == 0);
 }
+
+TEST_CASE("an arena lays objects end to end, aligned, and maps huge blocks only when big") {
+  const size_t before = arenaMappedBytes();
+  {
+    Arena arena;
+    // Small graphs stay in small heap blocks.
+    char *a = static_cast<char *>(arena.allocate(100, 8));
+    char *b = static_cast<char *>(arena.allocate(100, 8));
+    CHECK(b == a + 104); // next 8-aligned address
+    auto *c = static_cast<uint64_t *>(arena.allocate(sizeof(uint64_t), alignof(uint64_t)));
+    CHECK(reinterpret_cast<uintptr_t>(c) % alignof(uint64_t) == 0);
+    CHECK(arena.mappedBytes() == 0);
+    // A deque of 480-byte nodes grows into 2 MiB huge-page blocks.
+    std::vector<char *> nodes;
+    for (int i = 0; i < 20000; ++i)
+      nodes.push_back(static_cast<char *>(arena.allocate(480, 8)));
+    CHECK(arena.mappedBytes() >= kTwoMiB);
+    CHECK(arenaMappedBytes() == before + arena.mappedBytes());
+    size_t adjacent = 0;
+    for (size_t i = 1; i < nodes.size(); ++i)
+      adjacent += nodes[i] == nodes[i - 1] + 480;
+    CHECK(adjacent + 20 > nodes.size()); // a gap only where a block ends
+    for (char *n : nodes)
+      n[479] = 1; // all writable
+  }
+  CHECK(arenaMappedBytes() == before);
+}

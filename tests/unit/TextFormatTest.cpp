@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using namespace pd;
 
@@ -75,4 +76,42 @@ TEST_CASE("errors carry file:line:col") {
 TEST_CASE("deep nesting is refused, not a stack overflow") {
   std::string deep = "graph @g() {\n  %a: f32[] = k() {x = " + std::string(100000, '[') + "}\n  return\n}\n";
   CHECK(errorOf(deep).find("nested too deeply") != std::string::npos);
+}
+
+TEST_CASE("the symbol table keeps every name through its growth") {
+  // 200k names force the open-addressing table to grow several times; every
+  // name must keep its id, its text, and be found again.
+  std::vector<Symbol> syms;
+  for (int i = 0; i < 200000; ++i)
+    syms.push_back(Symbol::get("symtest." + std::to_string(i) + (i % 3 ? ".conv" : "")));
+  bool allKept = true;
+  for (int i = 0; i < 200000; ++i) {
+    std::string text = "symtest." + std::to_string(i) + (i % 3 ? ".conv" : "");
+    allKept = allKept && syms[i].str() == text && Symbol::get(text) == syms[i] &&
+              Symbol::lookup(text) == syms[i] && Symbol::get(text, Symbol::hash(text)) == syms[i];
+  }
+  CHECK(allKept);
+  CHECK_FALSE(Symbol::lookup("symtest.absent"));
+  CHECK(Symbol::get("").empty());
+  CHECK(Symbol::get("symtest.1") != Symbol::get("symtest.2"));
+}
+
+TEST_CASE("names used far from their definition, and escaped strings, round-trip") {
+  // Operands defined thousands of lines earlier miss the parser's cache of
+  // recent names and must still resolve to the right value.
+  std::string text = "graph @g(%x: f32[1]) {\n";
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    std::string in = i < 6000 ? "x" : "v" + std::to_string(i - 6000);
+    std::string res = "  %v" + std::to_string(i) + ": f32[1] = ";
+    if (i % 2)
+      text += res + "aten::relu(%" + in + ") scope \"s\\\"q\\\\" + std::to_string(i % 7) + "\" : M\n";
+    else
+      text += res + "nn.ReLU(%" + in + ") module \"m" + std::to_string(i) + "\"\n";
+  }
+  text += "  return %v" + std::to_string(n - 1) + "\n}\n";
+  auto g = parseGraph(text, "t.pdir");
+  CHECK(g->outputs()[0]->definingOp()->operand(0)->name().str() == "v" + std::to_string(n - 1 - 6000));
+  CHECK(g->outputs()[0]->definingOp()->modulePath().str() == "s\"q\\" + std::to_string((n - 1) % 7));
+  CHECK(printGraph(*g) == text);
 }

@@ -92,6 +92,14 @@ void runReleased(const std::function<void()> &work) {
   }
 }
 
+// Printing reads names from the process-wide symbol table, which a run in
+// another Python thread may be growing: under the same lock as the runs.
+std::string readLocked(const std::function<std::string()> &read) {
+  std::string out;
+  runReleased([&] { out = read(); });
+  return out;
+}
+
 torch::jit::Module scriptModule(const py::handle &obj) {
   if (auto m = torch::jit::as_module(obj))
     return *m;
@@ -215,8 +223,10 @@ PYBIND11_MODULE(_prunedep, m) {
   m.attr("DEFAULT_PIPELINE") = PD_DEFAULT_PIPELINE;
 
   py::class_<IR>(m, "IR", "A prunedep IR graph (the .pdir text format when printed).")
-      .def("__str__", [](const IR &ir) { return printGraph(*ir.graph); })
-      .def_property_readonly("name", [](const IR &ir) { return std::string(ir.graph->name().str()); })
+      .def("__str__", [](const IR &ir) { return readLocked([&] { return printGraph(*ir.graph); }); })
+      .def_property_readonly("name", [](const IR &ir) {
+        return readLocked([&] { return std::string(ir.graph->name().str()); });
+      })
       .def_property_readonly("num_ops", [](const IR &ir) { return ir.graph->numOps(); })
       .def_readonly("warnings", &IR::warnings)
       .def_readonly("shape_source", &IR::shapeSource)
@@ -230,24 +240,33 @@ PYBIND11_MODULE(_prunedep, m) {
       .def_readonly("warnings", &Report::warnings)
       .def_readonly("timings", &Report::timings)
       .def_readonly("shape_source", &Report::shapeSource)
-      .def("to_json", &Report::toJson)
+      .def("to_json", [](const Report &r) { return readLocked([&] { return r.toJson(); }); })
       .def("__len__", [](const Report &r) { return r.ctx->results.size(); })
       .def("result_json", [](const Report &r, size_t i) {
         // One result object exactly as it appears inside the report.
-        std::ostringstream os;
-        JsonWriter w(os);
-        writeJsonResult(r.result(i), w);
-        return os.str();
+        const PassResult &result = r.result(i);
+        return readLocked([&] {
+          std::ostringstream os;
+          JsonWriter w(os);
+          writeJsonResult(result, w);
+          return os.str();
+        });
       })
       .def("result_text", [](const Report &r, size_t i) {
-        std::ostringstream os;
-        r.result(i).writeText(os);
-        return os.str();
+        const PassResult &result = r.result(i);
+        return readLocked([&] {
+          std::ostringstream os;
+          result.writeText(os);
+          return os.str();
+        });
       })
       .def("result_csv", [](const Report &r, size_t i) {
-        std::ostringstream os;
-        r.result(i).writeCsv(os);
-        return os.str();
+        const PassResult &result = r.result(i);
+        return readLocked([&] {
+          std::ostringstream os;
+          result.writeCsv(os);
+          return os.str();
+        });
       });
 
   m.def("load_ir", [](const std::string &text, const std::string &fileName) {

@@ -68,7 +68,10 @@ private:
   int64_t parseInt(const Token &t);
   Symbol intern(std::string_view text);
   Value *definedValue(Symbol name) const {
-    return name.id() < values_.size() ? values_[name.id()] : nullptr;
+    if (name.id() < values_.size())
+      return values_[name.id()];
+    auto far = farValues_.find(name.id());
+    return far == farValues_.end() ? nullptr : far->second;
   }
   Value *useValue();
   void defineValue(Value *v, const Token &at);
@@ -102,6 +105,11 @@ private:
   // ids of nearby lines are nearby and so are their entries here (a hash map
   // would scatter them).
   LargeVector<Value *> values_;
+  // Names whose ids are far above what this input can hold (a small file
+  // parsed in a process that interned a million names before): kept in a
+  // hash map, so the array stays sized by the input, not by the process.
+  llvm::DenseMap<uint32_t, Value *> farValues_;
+  size_t arrayLimit() const { return std::max<size_t>(size_t(1) << 16, lex_.buffer().size() / 4); }
   // First use of each name not yet defined, so a later definition can be
   // reported as "used before its definition" at the use.
   // Forward references get a placeholder from this scratch graph; any left at
@@ -317,11 +325,14 @@ Value *Parser::useValue() {
 
 void Parser::defineValue(Value *v, const Token &at) {
   uint32_t id = v->name().id();
-  if (id >= values_.size())
-    values_.resize(std::max<size_t>(id + 1, values_.size() * 2), nullptr);
-  if (values_[id])
+  if (id >= values_.size() && id < arrayLimit())
+    values_.resize(std::min(std::max<size_t>(id + 1, values_.size() * 2), arrayLimit()), nullptr);
+  if (definedValue(v->name()))
     lex_.fail(at, "value '%" + std::string(v->name().str()) + "' is defined twice");
-  values_[id] = v;
+  if (id < values_.size())
+    values_[id] = v;
+  else
+    farValues_[id] = v;
 }
 
 void Parser::parseOp() {

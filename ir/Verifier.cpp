@@ -5,6 +5,9 @@
 
 #include <llvm/ADT/DenseSet.h>
 
+#include <algorithm>
+#include <utility>
+
 namespace pd {
 
 // Both cache lines of an Op (its list links, operands and results first).
@@ -27,6 +30,10 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
   // flat array is read in sequence where a hash set of a million names would
   // be read at random. Grows when a name's id is past its end.
   LargeVector<uint8_t> nameTaken(size_t(g.valueIdBound()) + 1024, 0);
+  // Ids far above the graph's size (a small graph in a process that interned
+  // a million names) go to a hash set: the array stays sized by the graph.
+  const size_t nameLimit = std::max<size_t>(size_t(1) << 16, 8 * size_t(g.valueIdBound()));
+  llvm::DenseSet<uint32_t> farNames;
   // Types are interned and most values share a few of them: each distinct
   // type's shape is checked once (the last one checked first, as neighbours
   // mostly have the same type).
@@ -60,11 +67,12 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
       lastGoodType = type;
     }
     uint32_t name = v->name().id();
-    if (name >= nameTaken.size())
-      nameTaken.resize(std::max<size_t>(name + 1, 2 * nameTaken.size()), 0);
-    if (nameTaken[name])
+    if (name >= nameTaken.size() && name < nameLimit)
+      nameTaken.resize(std::min(std::max<size_t>(name + 1, 2 * nameTaken.size()), nameLimit), 0);
+    bool taken = name < nameTaken.size() ? std::exchange(nameTaken[name], 1) != 0
+                                         : !farNames.insert(name).second;
+    if (taken)
       throw Error(loc, "value name " + ref(v) + " is defined twice");
-    nameTaken[name] = 1;
     defined[v->id()] = 1;
   };
   for (const Value *in : g.inputs())

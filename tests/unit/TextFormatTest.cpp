@@ -115,3 +115,32 @@ TEST_CASE("names used far from their definition, and escaped strings, round-trip
   CHECK(g->outputs()[0]->definingOp()->modulePath().str() == "s\"q\\" + std::to_string((n - 1) % 7));
   CHECK(printGraph(*g) == text);
 }
+
+TEST_CASE("a small graph in a process holding many names keeps exact name checks") {
+  // Names interned earlier by other work give this graph's fresh names ids far
+  // above its size: the parser and the verifier keep those in hash maps
+  // instead of arrays sized by the process's symbol count.
+  for (int i = 0; i < 100000; ++i)
+    Symbol::get("fartest.pad." + std::to_string(i));
+  std::string text = "graph @g(%farx: f32[1]) {\n"
+                     "  %fara: f32[1] = aten::relu(%farx)\n"
+                     "  %farb: f32[1] = aten::relu(%fara)\n"
+                     "  return %farb\n}\n";
+  auto g = parseGraph(text, "far.pdir");
+  CHECK(Symbol::lookup("fara").id() > (1u << 16));
+  CHECK(g->outputs()[0]->definingOp()->operand(0)->name().str() == "fara");
+  CHECK_NOTHROW(verifyGraph(*g, nullptr));
+  CHECK(printGraph(*g) == text);
+
+  std::string dup = "graph @g(%fary: f32[1]) {\n"
+                    "  %farc: f32[1] = aten::relu(%fary)\n"
+                    "  %farc: f32[1] = aten::relu(%fary)\n"
+                    "  return %farc\n}\n";
+  CHECK_THROWS_WITH(parseGraph(dup, "dup.pdir"), doctest::Contains("defined twice"));
+
+  Graph built;
+  const Type *t = Type::tensor(DType::F32, {1});
+  built.addInput(Symbol::get("fard"), t);
+  built.addInput(Symbol::get("fard"), t);
+  CHECK_THROWS_WITH(verifyGraph(built, nullptr), doctest::Contains("defined twice"));
+}

@@ -11,15 +11,11 @@ one group, so one set of 4 groups holds all N convs.
 
 usage: check_wide_cat.py PRUNEDEP WORKDIR N [--emit-only]
 --emit-only writes WORKDIR/wide-cat-N.pdir and stops (for profiling)."""
-import json
-import os
-import subprocess
 import sys
 
-prunedep, workdir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-emit_only = '--emit-only' in sys.argv[4:]
-os.makedirs(workdir, exist_ok=True)
-pdir = os.path.join(workdir, 'wide-cat-%d.pdir' % n)
+from wide_op import arguments, channel_group_sets
+
+prunedep, pdir, n, emit_only = arguments('wide-cat')
 
 C = 4  # channels per conv
 
@@ -45,12 +41,7 @@ if emit_only:
     print(pdir)
     sys.exit(0)
 
-run = subprocess.run([prunedep, '--passes=channel-groups', '--format=json', pdir],
-                     capture_output=True, text=True)
-os.remove(pdir)
-if run.returncode != 0:
-    sys.exit('prunedep failed (exit %d): %s' % (run.returncode, run.stderr[-2000:]))
-sets = json.loads(run.stdout)['results'][0]['sets']
+sets = channel_group_sets(prunedep, pdir)
 
 # The equal split ties channel r of every conv: one set of C groups.
 tied = [s for s in sets if any(m['layer'] == 'c0' and m['role'] == 'out' for m in s['members'])]

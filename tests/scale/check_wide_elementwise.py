@@ -15,15 +15,11 @@ conv's output is a set of its own.
 
 usage: check_wide_elementwise.py PRUNEDEP WORKDIR N [--emit-only]
 --emit-only writes WORKDIR/wide-add-N.pdir and stops (for profiling)."""
-import json
-import os
-import subprocess
 import sys
 
-prunedep, workdir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-emit_only = '--emit-only' in sys.argv[4:]
-os.makedirs(workdir, exist_ok=True)
-pdir = os.path.join(workdir, 'wide-add-%d.pdir' % n)
+from wide_op import arguments, channel_group_sets
+
+prunedep, pdir, n, emit_only = arguments('wide-add')
 
 C = 4  # channels per conv
 MASK = n // 2  # the one conv whose output broadcasts over the channels
@@ -51,12 +47,7 @@ if emit_only:
     print(pdir)
     sys.exit(0)
 
-run = subprocess.run([prunedep, '--passes=channel-groups', '--format=json', pdir],
-                     capture_output=True, text=True)
-os.remove(pdir)
-if run.returncode != 0:
-    sys.exit('prunedep failed (exit %d): %s' % (run.returncode, run.stderr[-2000:]))
-sets = json.loads(run.stdout)['results'][0]['sets']
+sets = channel_group_sets(prunedep, pdir)
 
 
 def holding(layer):

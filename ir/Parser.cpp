@@ -2,6 +2,7 @@
 
 #include "ir/LargeArray.h"
 #include "ir/Lexer.h"
+#include "ir/SymbolIdTable.h"
 
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/StringRef.h>
@@ -68,10 +69,7 @@ private:
   int64_t parseInt(const Token &t);
   Symbol intern(std::string_view text);
   Value *definedValue(Symbol name) const {
-    if (name.id() < values_.size())
-      return values_[name.id()];
-    auto far = farValues_.find(name.id());
-    return far == farValues_.end() ? nullptr : far->second;
+    return values_.get(name.id());
   }
   Value *useValue();
   void defineValue(Value *v, const Token &at);
@@ -101,15 +99,9 @@ private:
   };
   static constexpr size_t kRecentNames = 4096;
   std::vector<RecentName> recent_ = std::vector<RecentName>(kRecentNames);
-  // Defined values by symbol id. Names are interned in file order, so the
-  // ids of nearby lines are nearby and so are their entries here (a hash map
-  // would scatter them).
-  LargeVector<Value *> values_;
-  // Names whose ids are far above what this input can hold (a small file
-  // parsed in a process that interned a million names before): kept in a
-  // hash map, so the array stays sized by the input, not by the process.
-  llvm::DenseMap<uint32_t, Value *> farValues_;
-  size_t arrayLimit() const { return std::max<size_t>(size_t(1) << 16, lex_.buffer().size() / 4); }
+  // Defined values by symbol id (nearby lines have nearby ids). An input
+  // of B bytes names at most B/4 values.
+  SymbolIdTable<Value *> values_{std::max<size_t>(size_t(1) << 16, lex_.buffer().size() / 4), 0};
   // First use of each name not yet defined, so a later definition can be
   // reported as "used before its definition" at the use.
   // Forward references get a placeholder from this scratch graph; any left at
@@ -325,14 +317,10 @@ Value *Parser::useValue() {
 
 void Parser::defineValue(Value *v, const Token &at) {
   uint32_t id = v->name().id();
-  if (id >= values_.size() && id < arrayLimit())
-    values_.resize(std::min(std::max<size_t>(id + 1, values_.size() * 2), arrayLimit()), nullptr);
-  if (definedValue(v->name()))
+  Value *&slot = values_.at(id);
+  if (slot)
     lex_.fail(at, "value '%" + std::string(v->name().str()) + "' is defined twice");
-  if (id < values_.size())
-    values_[id] = v;
-  else
-    farValues_[id] = v;
+  slot = v;
 }
 
 void Parser::parseOp() {

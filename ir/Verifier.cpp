@@ -2,6 +2,7 @@
 
 #include "ir/LargeArray.h"
 #include "ir/Printer.h"
+#include "ir/SymbolIdTable.h"
 
 #include <llvm/ADT/DenseSet.h>
 
@@ -28,12 +29,9 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
   // By name symbol id: 1 once a value has that name. Names are interned as
   // the parser meets them, so ids come in about the order the walk does: a
   // flat array is read in sequence where a hash set of a million names would
-  // be read at random. Grows when a name's id is past its end.
-  LargeVector<uint8_t> nameTaken(size_t(g.valueIdBound()) + 1024, 0);
-  // Ids far above the graph's size (a small graph in a process that interned
-  // a million names) go to a hash set: the array stays sized by the graph.
-  const size_t nameLimit = std::max<size_t>(size_t(1) << 16, 8 * size_t(g.valueIdBound()));
-  llvm::DenseSet<uint32_t> farNames;
+  // be read at random (ir/SymbolIdTable.h).
+  SymbolIdTable<uint8_t> nameTaken(std::max<size_t>(size_t(1) << 16, 8 * size_t(g.valueIdBound())),
+                                   size_t(g.valueIdBound()) + 1024);
   // Types are interned and most values share a few of them: each distinct
   // type's shape is checked once (the last one checked first, as neighbours
   // mostly have the same type).
@@ -67,11 +65,7 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
       lastGoodType = type;
     }
     uint32_t name = v->name().id();
-    if (name >= nameTaken.size() && name < nameLimit)
-      nameTaken.resize(std::min(std::max<size_t>(name + 1, 2 * nameTaken.size()), nameLimit), 0);
-    bool taken = name < nameTaken.size() ? std::exchange(nameTaken[name], 1) != 0
-                                         : !farNames.insert(name).second;
-    if (taken)
+    if (std::exchange(nameTaken.at(name), 1))
       throw Error(loc, "value name " + ref(v) + " is defined twice");
     defined[v->id()] = 1;
   };

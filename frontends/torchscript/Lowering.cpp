@@ -279,7 +279,7 @@ private:
     const Lowered &callee = get(n->input(0), n);
     if (callee.kind != Lowered::Kind::Module)
       fail(n, "cannot tell which module is called");
-    const std::string *path = &callee.path;
+    const std::string &path = callee.path;
     torch::jit::Module module(callee.constant.toObject());
     auto cls = n->input(0)->type()->cast<c10::ClassType>();
     std::string type = shortTypeName(cls);
@@ -303,11 +303,11 @@ private:
     std::vector<NamedAttribute> attrs = leafAttributes(module, type, method, inShape);
 
     std::vector<std::pair<Symbol, const Type *>> results;
-    std::vector<Lowered> outs = declareOutputs(n, *path, results);
+    std::vector<Lowered> outs = declareOutputs(n, path, results);
     Op *op = g_->createOp(moduleOpKind(type), operands, results);
     attrs.insert(attrs.end(), callArgs.begin(), callArgs.end()); // the call's arguments win
     op->mergeAttrs(attrs);
-    op->setModule(Symbol::get(*path), Symbol::get(type));
+    op->setModule(Symbol::get(path), Symbol::get(type));
     op->setModuleCall(true);
     Location loc = sourceLocation(n);
     if (loc.known())

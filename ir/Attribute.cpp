@@ -134,17 +134,34 @@ static uint64_t hashAttribute(const Attribute &a) {
   return h;
 }
 
-const AttributeList *internAttributes(AttributeList list) {
+// The canonical copy equal to `list`, made by `copy` only when there is none
+// yet: a frontend interns each new op's attributes, and most of them exist
+// already (every 3x3 conv of a stage), so most calls copy nothing.
+template <typename MakeList>
+static const AttributeList *intern(llvm::ArrayRef<NamedAttribute> list, MakeList copy) {
   static llvm::DenseMap<uint64_t, llvm::SmallVector<std::unique_ptr<AttributeList>, 1>> table;
   uint64_t h = list.size();
   for (const NamedAttribute &a : list)
     h = llvm::hash_combine(h, a.name.id(), hashAttribute(a.value));
   auto &bucket = table[h];
   for (const auto &l : bucket)
-    if (*l == list)
+    if (llvm::ArrayRef<NamedAttribute>(*l) == list)
       return l.get();
-  bucket.push_back(std::make_unique<AttributeList>(std::move(list)));
+  bucket.push_back(std::make_unique<AttributeList>(copy()));
   return bucket.back().get();
+}
+
+const AttributeList *internAttributes(AttributeList list) {
+  return intern(list, [&] { return std::move(list); });
+}
+
+const AttributeList *internAttributes(llvm::ArrayRef<NamedAttribute> list) {
+  return intern(list, [&] { return AttributeList(list.begin(), list.end()); });
+}
+
+const AttributeList *emptyAttributes() {
+  static const AttributeList *empty = internAttributes(AttributeList());
+  return empty;
 }
 
 } // namespace pd

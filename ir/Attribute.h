@@ -4,6 +4,8 @@
 #pragma once
 #include "ir/Symbol.h"
 
+#include <llvm/ADT/ArrayRef.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,5 +74,9 @@ using AttributeList = std::vector<NamedAttribute>;
 // hyper-parameters with others (every 3x3 conv of a stage), so an op holds a
 // pointer to one shared, immutable list. Returns the canonical copy.
 const AttributeList *internAttributes(AttributeList list);
+// The same without a list to give away: copies only when the list is new.
+const AttributeList *internAttributes(llvm::ArrayRef<NamedAttribute> list);
+// The interned empty list, looked up once (every new op starts with it).
+const AttributeList *emptyAttributes();
 
 } // namespace pd

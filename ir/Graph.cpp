@@ -38,6 +38,19 @@ void Op::setAttr(Symbol name, Attribute value) {
 void Op::mergeAttrs(llvm::ArrayRef<NamedAttribute> more) {
   if (more.empty())
     return;
+  // A fresh op (the frontends' case) takes `more` as it is, unless a name
+  // repeats in it (then the later value wins, as below).
+  auto repeatsName = [&] {
+    for (size_t i = 1; i < more.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (more[i].name == more[j].name)
+          return true;
+    return false;
+  };
+  if (attrs_->empty() && !repeatsName()) {
+    attrs_ = internAttributes(more);
+    return;
+  }
   AttributeList merged = *attrs_;
   for (const NamedAttribute &m : more) {
     auto same = std::find_if(merged.begin(), merged.end(),

@@ -111,7 +111,7 @@ private:
   Location loc_;
   llvm::SmallVector<Value *, 2> operands_;
   llvm::SmallVector<Value *, 1> results_;
-  const AttributeList *attrs_ = internAttributes({});
+  const AttributeList *attrs_ = emptyAttributes();
 
 public:
   // True when this op is one call of a leaf module (its module path names it).

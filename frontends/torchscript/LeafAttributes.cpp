@@ -57,18 +57,20 @@ public:
 
   // A parameter or buffer of the module, if it has one of that name.
   std::optional<at::Tensor> tensor(const char *name) const {
-    if (!m_.hasattr(name))
+    std::optional<c10::IValue> found = slot(name);
+    if (!found)
       return std::nullopt;
-    c10::IValue v = m_.attr(name);
+    const c10::IValue &v = *found;
     if (!v.isTensor() || !v.toTensor().defined())
       return std::nullopt;
     return v.toTensor();
   }
   // A plain Python attribute the module kept (scripted modules do).
   std::optional<Attribute> moduleAttr(const char *name) const {
-    if (!m_.hasattr(name))
+    std::optional<c10::IValue> found = slot(name);
+    if (!found)
       return std::nullopt;
-    c10::IValue v = m_.attr(name);
+    const c10::IValue &v = *found;
     if (v.isTensor() || v.isObject())
       return std::nullopt;
     return toAttribute(v);
@@ -93,17 +95,20 @@ public:
     const Node *n = v->node();
     if (n->kind() == prim::Constant) {
       // ints, bools and floats read straight from the node (toIValue costs
-      // as much as the rest of a conv's attributes together).
-      using torch::jit::AttributeKind;
+      // as much as the rest of a conv's attributes together), with one
+      // attribute lookup (each takes a lock in LibTorch): torch stores an int
+      // or bool constant's value as an `i` attribute and a float's as an `f`
+      // (insertConstant); anything else throws and takes the general path.
       c10::TypeKind t = v->type()->kind();
-      AttributeKind held = n->hasAttribute(c10::attr::value) ? n->kindOf(c10::attr::value)
-                                                             : AttributeKind::ival;
-      if (t == c10::TypeKind::IntType && held == AttributeKind::i)
-        return Attribute(static_cast<int64_t>(n->i(c10::attr::value)));
-      if (t == c10::TypeKind::BoolType && held == AttributeKind::i)
-        return Attribute(n->i(c10::attr::value) != 0);
-      if (t == c10::TypeKind::FloatType && held == AttributeKind::f)
-        return Attribute(n->f(c10::attr::value));
+      try {
+        if (t == c10::TypeKind::IntType)
+          return Attribute(static_cast<int64_t>(n->i(c10::attr::value)));
+        if (t == c10::TypeKind::BoolType)
+          return Attribute(n->i(c10::attr::value) != 0);
+        if (t == c10::TypeKind::FloatType)
+          return Attribute(n->f(c10::attr::value));
+      } catch (const torch::jit::IRAttributeError &) {
+      }
       if (auto iv = torch::jit::toIValue(v))
         return toAttribute(*iv);
       return std::nullopt;
@@ -161,6 +166,16 @@ public:
   const torch::jit::Graph *graph() const { return graph_.get(); }
 
 private:
+  // The module's attribute `name`, found by one search of its class's slots
+  // (hasattr then attr searched twice).
+  std::optional<c10::IValue> slot(const char *name) const {
+    const c10::intrusive_ptr<c10::ivalue::Object> &object = m_._ivalue();
+    c10::optional<size_t> i = object->type()->findAttributeSlot(name);
+    if (!i)
+      return std::nullopt;
+    return object->getSlot(*i);
+  }
+
   static const Node *findIn(const torch::jit::Block &b, std::initializer_list<c10::Symbol> kinds) {
     for (const Node *n : b.nodes()) {
       for (c10::Symbol k : kinds)

@@ -50,6 +50,8 @@ static bool isForwardName(const std::string &name) {
 bool InlinedForward::isLeafCall(const Node *n) const {
   if (n->kind() != prim::CallMethod)
     return false;
+  if (leafCalls_.count(n))
+    return true;
   const auto *cls = n->input(0)->type()->castRaw<c10::ClassType>();
   if (!cls)
     return false;
@@ -61,7 +63,13 @@ bool InlinedForward::isLeafCall(const Node *n) const {
       byName->second = registry_->isLeafModule(name);
     it->second = byName->second;
   }
-  return it->second && isForwardName(n->s(attr::name));
+  // Reading the method name is a LibTorch attribute lookup (a lock per
+  // access): answered once per call node, which the inliner, the traced
+  // types and the lowering all ask about.
+  bool leaf = it->second && isForwardName(n->s(attr::name));
+  if (leaf)
+    leafCalls_.insert(n);
+  return leaf;
 }
 
 const ModuleScope &InlinedForward::scopeOf(const Node *n) const {
@@ -215,7 +223,10 @@ size_t foldDecidedBranches(InlinedForward &fwd,
         for (size_t i = 0; i < n->outputs().size(); ++i)
           n->outputs()[i]->replaceAllUsesWith(taken->outputs()[i]);
         n->destroy();
+        // The branch not taken died with it: no cached answer may outlive
+        // its nodes.
         fwd.paths_.clear();
+        fwd.leafCalls_.clear();
         ++folded;
         // Visit the moved nodes: an If among them may have a constant
         // condition and fold right away.

@@ -17,6 +17,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
 #include <llvm/ADT/StringMap.h>
 
 #include <functional>
@@ -69,6 +70,9 @@ private:
   // op table is asked once per name instead of three times per node.
   mutable llvm::DenseMap<const c10::ClassType *, bool> leafClasses_;
   mutable llvm::StringMap<bool> leafNames_;
+  // The call nodes found to be leaf calls (only those: a non-leaf call is
+  // destroyed by inlining, and its address may be reused by a copied node).
+  mutable llvm::DenseSet<const torch::jit::Node *> leafCalls_;
   // modulePath's answers (the lowering asks for every layer call). Only
   // prim::GetAttr results are kept; an entry is dropped when its value may be
   // destroyed, so a reused address never finds a stale one.

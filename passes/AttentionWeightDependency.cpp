@@ -1,6 +1,6 @@
 #include "passes/AttentionWeightDependency.h"
 
-#include "passes/GraphWalk.h"
+#include "passes/WalkSteps.h"
 #include "passes/OpFacts.h"
 
 #include <algorithm>
@@ -38,71 +38,94 @@ template <unsigned Cap> struct CappedSet {
   }
 };
 
+using RankSet = std::array<uint32_t, 4>;
+
+// Sorts the sets of ranks (each below numLayers) lexicographically: an LSD
+// radix sort over 16-bit digits, last rank first, so linear in the sets and
+// the layers where std::sort was n log n (a fifth of the analysis at 1M ops).
+void sortRankSets(LargeVector<RankSet> &sets, uint32_t numLayers) {
+  if (sets.size() < 4096) {
+    std::sort(sets.begin(), sets.end());
+    return;
+  }
+  const unsigned digits = numLayers > (1u << 16) ? 2 : 1;
+  LargeVector<RankSet> tmp(sets.size());
+  std::vector<uint32_t> count((1u << 16) + 1);
+  for (int k = 3; k >= 0; --k)
+    for (unsigned d = 0; d < digits; ++d) {
+      const unsigned shift = 16 * d;
+      std::fill(count.begin(), count.end(), 0);
+      for (const RankSet &s : sets)
+        ++count[((s[k] >> shift) & 0xffff) + 1];
+      for (size_t b = 1; b < count.size(); ++b)
+        count[b] += count[b - 1];
+      for (const RankSet &s : sets)
+        tmp[count[(s[k] >> shift) & 0xffff]++] = s;
+      sets.swap(tmp);
+    }
+}
+
 } // namespace
 
 // NNI runs two BFS per matmul over everything between it and the nearest
 // Linear layers; here one forward and one backward sweep give every op's
 // nearest Linear layers above and below it.
+//
+// Each sweep appends its sets in the order it visits the ops (the backward
+// one into an array reversed by position) instead of filling arrays cleared
+// first, and the backward sweep picks out the matmuls as it goes: at a million
+// ops every pass over these 32 bytes per op is a pass over DRAM.
 AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &ix) {
-  StepTable steps(ix, [](uint32_t, const OpRule *r) {
-    if (r && r->has(Trait::Linear))
-      return Step::Collect;
-    if (stopsAllWalks(r) || (r && r->has(Trait::AttentionBarrier)))
-      return Step::Stop;
-    return Step::Pass;
-  });
+  StepTable steps = attentionLinearSteps(ix);
   const uint32_t n = ix.size();
-  LargeVector<CappedSet<4>> above(n);
+  LargeVector<CappedSet<4>> above;
+  above.reserve(n);
   for (uint32_t pos = 0; pos < n; ++pos) {
-    CappedSet<4> &s = above[pos];
+    CappedSet<4> &s = above.emplace_back();
     if (steps[pos] == Step::Collect)
       s.add(ix.layerOf(pos));
     else if (steps[pos] == Step::Pass)
       for (uint32_t p : ix.preds(pos))
         s.merge(above[p]);
   }
-  LargeVector<CappedSet<2>> below(n);
+  // belowRev[n - 1 - pos]: the sets of the ops below, in the sweep's order.
+  LargeVector<CappedSet<2>> belowRev;
+  belowRev.reserve(n);
+  LargeVector<uint32_t> matmuls; // positions with a group, last first
   for (uint32_t pos = n; pos-- > 0;) {
-    CappedSet<2> &s = below[pos];
+    CappedSet<2> &s = belowRev.emplace_back();
     if (steps[pos] == Step::Collect)
       s.add(ix.layerOf(pos));
     else if (steps[pos] == Step::Pass)
       for (uint32_t u : ix.succs(pos))
-        s.merge(below[u]);
+        s.merge(belowRev[n - 1 - u]);
+    if (s.n == 1 && above[pos].n == 3 && ix.has(pos, Trait::Matmul))
+      matmuls.push_back(pos);
   }
 
   AttentionWeightDependency out;
-  std::vector<std::array<uint32_t, 4>> sets; // layer ids, one per group
-  for (uint32_t pos = 0; pos < n; ++pos) {
-    if (!ix.has(pos, Trait::Matmul))
-      continue;
-    const Op *op = &ix.op(pos);
+  // Layer ids, one per group; compared below as the members' ranks in the
+  // index's name order, the same order as comparing the names (a layer's name
+  // is unique), without reading a name scattered in the symbol pool per
+  // comparison (n log n of them made this sort most of the analysis at 1M ops).
+  LargeVector<RankSet> sets;
+  out.groups_.reserve(matmuls.size());
+  sets.reserve(matmuls.size());
+  for (auto it = matmuls.rbegin(); it != matmuls.rend(); ++it) {
+    uint32_t pos = *it;
     const CappedSet<4> &up = above[pos];
-    const CappedSet<2> &down = below[pos];
-    if (up.n != 3 || down.n != 1)
-      continue;
+    uint32_t down = belowRev[n - 1 - pos].ids[0];
     std::array<uint32_t, 3> qkv = {up.ids[0], up.ids[1], up.ids[2]};
     // Layer ids are numbered in graph order of the first call.
     std::sort(qkv.begin(), qkv.end());
-    out.groups_.push_back({op, Symbol::get(op->displayName()),
-                           {ix.layer(qkv[0]), ix.layer(qkv[1]), ix.layer(qkv[2]),
-                            ix.layer(down.ids[0])}});
-    sets.push_back({qkv[0], qkv[1], qkv[2], down.ids[0]});
+    const Op *op = &ix.op(pos);
+    out.groups_.push_back({op, displaySymbol(*op),
+                           {ix.layer(qkv[0]), ix.layer(qkv[1]), ix.layer(qkv[2]), ix.layer(down)}});
+    sets.push_back({ix.nameRank(qkv[0]), ix.nameRank(qkv[1]), ix.nameRank(qkv[2]), ix.nameRank(down)});
   }
-
-  // Distinct sets in name order, compared as the members' ranks in the
-  // index's name order: the same order as comparing the names (a layer's name
-  // is unique), without reading a name scattered in the symbol pool per
-  // comparison (n log n of them made this sort most of the analysis at 1M ops).
-  LargeVector<uint32_t> rankOf(ix.numLayers());
-  llvm::ArrayRef<uint32_t> byName = ix.layersByName();
-  for (uint32_t r = 0; r < byName.size(); ++r)
-    rankOf[byName[r]] = r;
-  for (auto &set : sets)
-    for (uint32_t &l : set)
-      l = rankOf[l];
-  std::sort(sets.begin(), sets.end());
+  sortRankSets(sets, ix.numLayers());
   sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+  llvm::ArrayRef<uint32_t> byName = ix.layersByName();
   out.distinct_.reserve(sets.size());
   for (const auto &ranks : sets)
     out.distinct_.push_back({ix.layer(byName[ranks[0]]), ix.layer(byName[ranks[1]]),

@@ -24,16 +24,18 @@ class AttentionWeightDependency {
 public:
   // One group per matmul that has three linear layers above and one below, in
   // graph order of the matmul.
-  const std::vector<AttentionGroup> &groups() const { return groups_; }
+  llvm::ArrayRef<AttentionGroup> groups() const { return groups_; }
   // The distinct groups, sorted by their members' names (two matmuls of one
   // attention may see the same four layers).
-  const std::vector<std::array<Layer, 4>> &distinctSets() const { return distinct_; }
+  llvm::ArrayRef<std::array<Layer, 4>> distinctSets() const { return distinct_; }
 
   static AttentionWeightDependency compute(const LayerIndex &ix);
 
 private:
-  std::vector<AttentionGroup> groups_;
-  std::vector<std::array<Layer, 4>> distinct_;
+  // Tens of thousands of groups at a million ops: LargeVectors, not fresh
+  // pages on every run.
+  LargeVector<AttentionGroup> groups_;
+  LargeVector<std::array<Layer, 4>> distinct_;
 };
 
 struct AttentionWeightDependencyAnalysis {

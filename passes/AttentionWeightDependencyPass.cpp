@@ -8,26 +8,35 @@
 namespace pd {
 namespace {
 
+// Names as Symbols (interned for the process), turned into strings only when
+// written: a transformer of a million ops has tens of thousands of groups,
+// and five strings and a vector per group were most of the pass.
 class AttentionResult : public PassResult {
 public:
+  using Names = std::array<Symbol, 4>; // q, k, v, o
   struct Row {
-    std::string matmul;
-    std::vector<std::string> layers; // q, k, v, o
+    Symbol matmul;
+    Names layers;
   };
-  std::vector<Row> perMatmul;                 // graph order (NNI's CSV rows)
-  std::vector<std::vector<std::string>> sets; // distinct, sorted by first member
+  LargeVector<Row> perMatmul; // graph order (NNI's CSV rows)
+  LargeVector<Names> sets;    // distinct, sorted by first member
+
+  static std::vector<std::string> strings(const Names &names) {
+    return {std::string(names[0].str()), std::string(names[1].str()), std::string(names[2].str()),
+            std::string(names[3].str())};
+  }
 
   void writeJson(JsonWriter &w) const override {
     w.key("sets").beginArray();
-    for (const auto &s : sets)
-      w.stringArray(s);
+    for (const Names &s : sets)
+      w.stringArray(strings(s));
     w.endArray();
   }
   void writeText(std::ostream &os) const override {
     os << paint(Paint::Title, "attention-weight-dependency") << ": " << sets.size() << " attention "
        << (sets.size() == 1 ? "group" : "groups") << " (q, k, v -> o)\n";
     for (size_t i = 0; i < sets.size(); ++i) {
-      const auto &s = sets[i];
+      const std::vector<std::string> s = strings(sets[i]);
       writeWrapped(os, paint(Paint::Label, "group " + std::to_string(i + 1)) + "  ",
                    {s[0] + ",", s[1] + ",", s[2], "->", s[3]}, /*commas=*/false);
     }
@@ -42,15 +51,12 @@ public:
   void writeCsv(std::ostream &os) const override {
     writeCsvRow(os, {"Attention layer matmul op", "Group"});
     for (const Row &r : perMatmul)
-      writeCsvRow(os, {r.matmul, pythonListRepr(r.layers)});
+      writeCsvRow(os, {std::string(r.matmul.str()), pythonListRepr(strings(r.layers))});
   }
 };
 
-std::vector<std::string> names(const std::array<Layer, 4> &layers) {
-  std::vector<std::string> out;
-  for (const Layer &l : layers)
-    out.emplace_back(l.str());
-  return out;
+AttentionResult::Names names(const std::array<Layer, 4> &layers) {
+  return {layers[0].name, layers[1].name, layers[2].name, layers[3].name};
 }
 
 class AttentionWeightDependencyPass : public Pass {
@@ -58,8 +64,10 @@ public:
   PreservedAnalyses run(Graph &, AnalysisManager &am, PassContext &ctx) override {
     const AttentionWeightDependency &dep = am.getResult<AttentionWeightDependencyAnalysis>();
     auto result = std::make_unique<AttentionResult>();
+    result->perMatmul.reserve(dep.groups().size());
     for (const AttentionGroup &g : dep.groups())
-      result->perMatmul.push_back({std::string(g.matmulName.str()), names(g.layers)});
+      result->perMatmul.push_back({g.matmulName, names(g.layers)});
+    result->sets.reserve(dep.distinctSets().size());
     for (const auto &s : dep.distinctSets())
       result->sets.push_back(names(s));
     addResult(ctx, *this, std::move(result));

@@ -17,7 +17,7 @@ public:
     addResult(ctx, *this,
               std::make_unique<SetsResult>(
                   std::string("channel-dependency (") + (batchnorm ? "batchnorm" : "filter") + ")",
-                  sets, [&](const Layer &l) { return outChannels(*l.op, ix.rule(*l.op)); }));
+                  sets, [&](const Layer &l) { return outChannels(*l.op, ix.rule(l.position)); }));
     return PreservedAnalyses::all();
   }
 };

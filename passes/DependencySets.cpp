@@ -27,23 +27,33 @@ void DependencySets::rebuildViews() {
 const DependencySets::Set *DependencySets::find(Symbol name) const {
   std::string_view key = name.str();
   auto it = std::lower_bound(byName_.begin(), byName_.end(), key,
-                             [](const auto &entry, std::string_view k) { return entry.first < k; });
-  if (it == byName_.end() || it->first != key)
+                             [](const auto &entry, std::string_view k) { return entry.first.str() < k; });
+  if (it == byName_.end() || it->first != name)
     return nullptr;
   return &views_[it->second];
 }
 
+// At a million ops the layers in name order are at random places of the
+// graph-ordered arrays, so the passes in name order read only small dense
+// arrays (a class id per layer, a byte and a set id per class); the Layer
+// records are read in graph order and written to their places.
 DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
                                            const std::function<bool(const Layer &)> &reported) {
   constexpr uint32_t kNone = ~0u;
   const uint32_t numLayers = ix.numLayers();
-  LargeVector<uint32_t> leader(numLayers);
-  LargeVector<uint8_t> isReported(numLayers), reportedClass(uf.size(), 0);
+  // Graph order: each layer's class, numbered densely as first met, and
+  // whether the class holds a reported layer.
+  LargeVector<uint32_t> classOf(numLayers), classOfLeader(uf.size(), kNone);
+  LargeVector<uint8_t> isReported(numLayers), reportedClass;
   for (uint32_t l = 0; l < numLayers; ++l) {
-    leader[l] = uf.find(l);
+    uint32_t &c = classOfLeader[uf.find(l)];
+    if (c == kNone) {
+      c = static_cast<uint32_t>(reportedClass.size());
+      reportedClass.push_back(0);
+    }
+    classOf[l] = c;
     isReported[l] = reported(ix.layer(l));
-    if (isReported[l])
-      reportedClass[leader[l]] = 1;
+    reportedClass[c] |= isReported[l];
   }
 
   // The layers in name order (sorted once, in the LayerIndex) give every order
@@ -51,45 +61,49 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
   // members come out sorted, and numbering the sets by their first member
   // sorts the sets.
   DependencySets out;
-  out.byName_.reserve(numLayers);
-  for (uint32_t l : ix.layersByName())
-    if (reportedClass[leader[l]])
-      out.byName_.emplace_back(ix.layer(l).str(), l);
-
-  LargeVector<uint32_t> setOfLeader(uf.size(), kNone);
-  LargeVector<uint32_t> count;
-  for (auto &[name, l] : out.byName_) {
-    uint32_t &s = setOfLeader[leader[l]];
+  LargeVector<uint32_t> setOfClass(reportedClass.size(), kNone), count;
+  LargeVector<uint32_t> nameSlot(numLayers, kNone); // index among the reported layers by name
+  uint32_t numMembers = 0;
+  for (uint32_t l : ix.layersByName()) {
+    uint32_t c = classOf[l];
+    if (!reportedClass[c])
+      continue;
+    uint32_t &s = setOfClass[c];
     if (s == kNone) {
       s = static_cast<uint32_t>(count.size());
       count.push_back(0);
     }
     ++count[s];
+    nameSlot[l] = numMembers++;
   }
   out.begin_.assign(count.size() + 1, 0);
   for (size_t s = 0; s < count.size(); ++s)
     out.begin_[s + 1] = out.begin_[s] + count[s];
-  out.members_.resize(out.byName_.size());
+  // Each member's place in members_: its set's next place, in name order.
+  LargeVector<uint32_t> memberSlot(numLayers, kNone);
   LargeVector<uint32_t> next(out.begin_.begin(), out.begin_.end() - 1);
-  for (auto &entry : out.byName_) {
-    uint32_t s = setOfLeader[leader[entry.second]];
-    out.members_[next[s]++] = ix.layer(entry.second);
-    entry.second = s; // from here on: name -> set
-  }
-  out.rebuildViews();
+  for (uint32_t l : ix.layersByName())
+    if (nameSlot[l] != kNone)
+      memberSlot[l] = next[setOfClass[classOf[l]]]++;
 
-  // Layers are numbered in graph order: the first reported layer of each set
-  // in that order gives NNI's numbering.
+  // Graph order again: the Layer records to their places, and NNI's set
+  // numbering (sets in order of their first reported layer in the graph).
+  out.members_.resize(numMembers);
+  out.byName_.resize(numMembers);
   LargeVector<uint8_t> numbered(count.size(), 0);
   for (uint32_t l = 0; l < numLayers; ++l) {
-    if (!isReported[l])
+    if (nameSlot[l] == kNone)
       continue;
-    uint32_t s = setOfLeader[leader[l]];
-    if (!numbered[s]) {
+    const Layer &layer = ix.layer(l);
+    uint32_t s = setOfClass[classOf[l]];
+    out.members_[memberSlot[l]] = layer;
+    out.byName_[nameSlot[l]] = {layer.name, s};
+    if (isReported[l] && !numbered[s]) {
       numbered[s] = 1;
       out.graphOrder_.push_back(s);
     }
   }
+  out.rebuildViews();
   return out;
 }
 

@@ -30,6 +30,8 @@ public:
   DependencySets &operator=(const DependencySets &o);
 
   llvm::ArrayRef<Set> sets() const { return views_; }
+  // Every set's members, set after set: each set is a slice of this array.
+  llvm::ArrayRef<Layer> members() const { return members_; }
   // Set indices in the order of their first reported layer in the graph (the
   // numbering of NNI's CSV export).
   llvm::ArrayRef<uint32_t> graphOrder() const { return graphOrder_; }
@@ -51,8 +53,10 @@ private:
   LargeVector<uint32_t> begin_;  // set i is members_[begin_[i], begin_[i+1])
   LargeVector<Set> views_;       // one view per set into members_
   LargeVector<uint32_t> graphOrder_;
-  // Every member's name with its set, sorted by name: find() bisects it.
-  LargeVector<std::pair<std::string_view, uint32_t>> byName_;
+  // Every member's name with its set, sorted by name: find() bisects it,
+  // reading the names' text only then (building it from the index's name
+  // order needs no name read at all).
+  LargeVector<std::pair<Symbol, uint32_t>> byName_;
 };
 
 } // namespace pd

@@ -22,27 +22,20 @@ enum class Step : uint8_t {
   Stop,    // walk no further
 };
 
-// One Step per position, decided once per analysis by
-// `decide(uint32_t position, const OpRule *) -> Step` from the rule and the
-// LayerIndex's per-position facts (never the Op: at a million ops, reading
-// every Op again per analysis costs more than the walk). Only a layer (a
-// module call) can be collected: an op with a layer's traits that is no module
-// call (F.linear) stops the walk instead.
+// One Step per position for one kind of walk: a view of the steps the
+// LayerIndex decided at build time for every walk (walkStep; the rules are in
+// WalkSteps.h). At a million ops an analysis building its own table from the
+// rules read 9-13 bytes per position to write one; this reads the index's
+// word in place. Only a layer (a module call) can be collected: an op with a
+// layer's traits that is no module call (F.linear) stops the walk instead.
 class StepTable {
 public:
-  template <typename Decide> StepTable(const LayerIndex &ix, Decide &&decide) {
-    steps_.resize(ix.size());
-    for (uint32_t pos = 0; pos < ix.size(); ++pos) {
-      Step s = decide(pos, ix.rule(pos));
-      if (s == Step::Collect && ix.layerOf(pos) == LayerIndex::kNoLayer)
-        s = Step::Stop;
-      steps_[pos] = static_cast<uint8_t>(s);
-    }
-  }
-  Step operator[](uint32_t pos) const { return static_cast<Step>(steps_[pos]); }
+  StepTable(const LayerIndex &ix, WalkKind kind) : ix_(&ix), kind_(kind) {}
+  Step operator[](uint32_t pos) const { return static_cast<Step>(ix_->walkStep(kind_, pos)); }
 
 private:
-  LargeVector<uint8_t> steps_;
+  const LayerIndex *ix_;
+  WalkKind kind_;
 };
 
 // found[pos] = 1 when a walk upward from that op (the op included) collects

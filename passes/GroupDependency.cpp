@@ -106,11 +106,9 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   }
 
   GroupDependency out;
-  // Sized once: at a million ops these are hundreds of thousands of rows.
-  size_t rows = std::count_if(perLayer.begin(), perLayer.end(),
-                              [](const Requirements &r) { return r.any(); });
-  out.layers_.reserve(rows);
-  out.byName_.reserve(rows);
+  // Reserved for every layer at once (LargeVector: only the rows written are
+  // touched) instead of counting the rows in a pass of its own first.
+  out.layers_.reserve(ix.numLayers());
   LargeVector<uint32_t> rowOfLayer(ix.numLayers(), ~0u);
   for (uint32_t l = 0; l < ix.numLayers(); ++l) {
     const Requirements &r = perLayer[l];
@@ -119,6 +117,7 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
     rowOfLayer[l] = static_cast<uint32_t>(out.layers_.size());
     out.layers_.push_back({ix.layer(l), r.lcm, r.min == r.gcd ? r.min : 1});
   }
+  out.byName_.reserve(out.layers_.size());
   for (uint32_t l : ix.layersByName())
     if (rowOfLayer[l] != ~0u)
       out.byName_.push_back(rowOfLayer[l]);

@@ -16,8 +16,10 @@ public:
     Symbol layer;
     int64_t divisor, minGroups;
   };
-  std::vector<Row> rows;          // graph order
-  std::vector<uint32_t> byName;   // indices into rows, sorted by layer name
+  // LargeVectors: hundreds of thousands of rows at a million ops, not fresh
+  // pages on every run.
+  LargeVector<Row> rows;         // graph order
+  LargeVector<uint32_t> byName;  // indices into rows, sorted by layer name
 
   void writeJson(JsonWriter &w) const override {
     // Sorted by layer name, like the sets of the other analyses.
@@ -62,9 +64,10 @@ public:
   PreservedAnalyses run(Graph &, AnalysisManager &am, PassContext &ctx) override {
     auto result = std::make_unique<GroupDependencyResult>();
     const GroupDependency &dep = am.getResult<GroupDependencyAnalysis>();
+    result->rows.reserve(dep.layers().size());
     for (const GroupConstraint &c : dep.layers())
       result->rows.push_back({c.layer.name, c.divisor, c.minGroups});
-    result->byName = dep.byName();
+    result->byName.assign(dep.byName().begin(), dep.byName().end());
     addResult(ctx, *this, std::move(result));
     return PreservedAnalyses::all();
   }

@@ -13,7 +13,7 @@ public:
     const LayerIndex &ix = am.getResult<LayerIndexAnalysis>();
     addResult(ctx, *this,
               std::make_unique<SetsResult>("input-channel-dependency", sets, [&](const Layer &l) {
-                return inChannels(*l.op, ix.rule(*l.op));
+                return inChannels(*l.op, ix.rule(l.position));
               }));
     return PreservedAnalyses::all();
   }

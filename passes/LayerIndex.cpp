@@ -82,6 +82,7 @@ void LayerIndex::addFacts(const Op &op, const OpRule *rule, bool isLayer) {
     groups = pd::requiredGroups(op, rule);
   }
   facts_.push_back(facts);
+  walkSteps_.push_back(walkStepsAt(rule, facts & kChangesChannels, isLayer));
   if (groups >= 0 && groups < kBigGroups) {
     groups_.push_back(static_cast<uint32_t>(groups));
   } else {
@@ -98,6 +99,7 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
     ix.rule_.reserve(g.numOps());
     ix.layerOf_.reserve(g.numOps());
     ix.facts_.reserve(g.numOps());
+    ix.walkSteps_.reserve(g.numOps());
     ix.groups_.reserve(g.numOps());
     // Sized for the worst case once (every op a layer; symbol ids mostly
     // below values + ops): growing them would copy them over and over.
@@ -150,8 +152,11 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
     names.emplace_back(ix.layers_[l].str(), l);
   sortByName({names.data(), names.size()});
   ix.byName_.reserve(names.size());
-  for (const auto &entry : names)
+  ix.nameRank_.resize(names.size());
+  for (const auto &entry : names) {
+    ix.nameRank_[entry.second] = static_cast<uint32_t>(ix.byName_.size());
     ix.byName_.push_back(entry.second);
+  }
   return ix;
 }
 

@@ -28,6 +28,19 @@
 
 namespace pd {
 
+// The walks the analyses make over the index (WalkSteps.h: what each does at
+// an op). The index decides every walk's step at every op once, while the op
+// is in cache, so an analysis reads a word per position instead of building
+// a table from the rules again.
+enum class WalkKind : uint8_t {
+  ChannelTargets,      // channel-dependency (filter pruning)
+  BatchNormTargets,    // channel-dependency (batchnorm pruning)
+  WeightLayers,        // group-, reshape-dependency, depthwise joins
+  WeightLayerChannels, // input-channel-dependency
+  AttentionLinears,    // attention-weight-dependency
+};
+inline constexpr unsigned kNumWalkKinds = 5;
+
 struct Layer {
   Symbol name;       // module path
   const Op *op;      // its first call in graph order
@@ -83,6 +96,11 @@ public:
   bool isSelfJoin(uint32_t pos) const { return facts_[pos] & kSelfJoin; }
   // A reshape-like op that does not keep the channel count (keepsChannelCount).
   bool changesChannels(uint32_t pos) const { return facts_[pos] & kChangesChannels; }
+  // The step (a Step of GraphWalk.h) of the walk of `kind` at a position: two
+  // bits per kind in one word per position.
+  uint8_t walkStep(WalkKind kind, uint32_t pos) const {
+    return (walkSteps_[pos] >> (2 * static_cast<unsigned>(kind))) & 3;
+  }
   // requiredGroups(op, rule): a grouped layer's or group norm's group count,
   // 0 for any other op.
   int64_t requiredGroups(uint32_t pos) const {
@@ -100,6 +118,10 @@ public:
   // Layer ids sorted by name: the order every report lists layers in, sorted
   // once here for all the analyses.
   llvm::ArrayRef<uint32_t> layersByName() const { return byName_; }
+  // A layer's place in layersByName(): comparing ranks orders layers as
+  // comparing their names does (a layer's name is unique), without reading
+  // names scattered over the symbol pool.
+  uint32_t nameRank(uint32_t layer) const { return nameRank_[layer]; }
 
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 
@@ -118,6 +140,7 @@ private:
   LargeVector<const OpRule *> rule_;
   LargeVector<uint32_t> layerOf_;
   LargeVector<uint8_t> facts_;
+  LargeVector<uint16_t> walkSteps_; // 2 bits per WalkKind
   LargeVector<uint32_t> groups_;
   llvm::DenseMap<uint32_t, int64_t> bigGroups_; // by position
   LargeVector<uint32_t> predBegin_, preds_, succBegin_, succs_;
@@ -125,7 +148,18 @@ private:
   LargeVector<Layer> layers_;
   LargeVector<uint32_t> layerOfName_; // by name symbol id: layer id or kNoLayer
   LargeVector<uint32_t> byName_;
+  LargeVector<uint32_t> nameRank_; // by layer id: its index in byName_
 };
+
+// Op::displayName() as the symbol it already is (the module path, the first
+// result's name or the kind): no hash lookup to intern the name again.
+inline Symbol displaySymbol(const Op &op) {
+  if (op.isModuleCall() && op.modulePath())
+    return op.modulePath();
+  if (op.numResults())
+    return op.result()->name();
+  return op.kind();
+}
 
 // The LayerIndex as a cached analysis, shared by all five dependency analyses.
 struct LayerIndexAnalysis {

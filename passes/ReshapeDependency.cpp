@@ -19,13 +19,19 @@ ReshapeDependencyAnalysis::Result ReshapeDependencyAnalysis::run(Graph &, Analys
 // view and the nearest conv/linear layers or earlier views: linear in the graph
 // when those regions are bounded, as they are in real models. (The answer
 // itself can be quadratic: n views below one add of n convs list n each.)
+//
+// The layers each walk found are kept in one flat array (an entry's are a
+// slice of it), sorted by their rank in the index's name order, which is the
+// order of their names without reading a name per comparison.
 ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
   constexpr uint32_t kNotView = ~0u;
   LargeVector<uint32_t> entryOf(ix.size(), kNotView);
   EpochMarks seenOp(ix.size()), seenLayer(ix.numLayers());
-  std::vector<uint32_t> found;                // layer ids of the current walk
-  std::vector<std::vector<uint32_t>> foundBy; // by entry: the layer ids it found
+  std::vector<uint32_t> found;     // layer ids of the current walk
+  LargeVector<uint32_t> foundAll;  // every entry's layer ids, entry after entry
+  LargeVector<uint32_t> foundFrom; // entry e's are foundAll[foundFrom[e], foundFrom[e + 1])
+  foundFrom.push_back(0);
   std::vector<uint32_t> work;
 
   ReshapeDependency out;
@@ -57,22 +63,25 @@ ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
           addLayer(ix.layerOf(p));
         } else if (s == Step::Pass) {
           if (entryOf[p] != kNotView) {
-            for (uint32_t l : foundBy[entryOf[p]])
-              addLayer(l);
+            for (uint32_t i = foundFrom[entryOf[p]]; i < foundFrom[entryOf[p] + 1]; ++i)
+              addLayer(foundAll[i]);
           } else {
             work.push_back(p);
           }
         }
       }
     }
-    ReshapeEntry e{&ix.op(view), Symbol::get(ix.op(view).displayName()), {}};
+    const Op &op = ix.op(view);
+    ReshapeEntry e{&op, displaySymbol(op), {}};
+    std::sort(found.begin(), found.end(),
+              [&](uint32_t a, uint32_t b) { return ix.nameRank(a) < ix.nameRank(b); });
+    e.layers.reserve(found.size());
     for (uint32_t l : found)
       e.layers.push_back(ix.layer(l));
-    std::sort(e.layers.begin(), e.layers.end(),
-              [](const Layer &a, const Layer &b) { return a.str() < b.str(); });
-    entryOf[view] = out.ops_.size();
+    entryOf[view] = static_cast<uint32_t>(out.ops_.size());
     out.ops_.push_back(std::move(e));
-    foundBy.push_back(found);
+    foundAll.insert(foundAll.end(), found.begin(), found.end());
+    foundFrom.push_back(static_cast<uint32_t>(foundAll.size()));
   }
   return out;
 }

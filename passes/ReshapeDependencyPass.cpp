@@ -67,8 +67,11 @@ class ReshapeDependencyPass : public Pass {
 public:
   PreservedAnalyses run(Graph &, AnalysisManager &am, PassContext &ctx) override {
     auto result = std::make_unique<ReshapeDependencyResult>();
-    for (const ReshapeEntry &e : am.getResult<ReshapeDependencyAnalysis>().ops()) {
+    const ReshapeDependency &dep = am.getResult<ReshapeDependencyAnalysis>();
+    result->rows.reserve(dep.ops().size());
+    for (const ReshapeEntry &e : dep.ops()) {
       ReshapeDependencyResult::Row row{e.name, {}};
+      row.layers.reserve(e.layers.size());
       for (const Layer &l : e.layers)
         row.layers.push_back(l.name);
       result->rows.push_back(std::move(row));

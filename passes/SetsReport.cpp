@@ -9,17 +9,46 @@ namespace pd {
 
 SetsResult::SetsResult(std::string title, const DependencySets &sets,
                        const std::function<std::optional<int64_t>(const Layer &)> &channelsOf)
-    : title_(std::move(title)), graphOrder_(sets.graphOrder()) {
+    : title_(std::move(title)), graphOrder_(sets.graphOrder().begin(), sets.graphOrder().end()) {
+  // Sized once: a million-op graph has hundreds of thousands of sets.
+  size_t numMembers = 0;
+  uint32_t lastPosition = 0;
+  for (DependencySets::Set s : sets.sets()) {
+    numMembers += s.size();
+    if (s.size() > 1)
+      for (const Layer &l : s)
+        lastPosition = std::max(lastPosition, l.position);
+  }
+  members_.reserve(numMembers);
+  begin_.reserve(sets.sets().size() + 1);
+  channels_.reserve(sets.sets().size());
+
+  // The channel counts (only the text report shows them, and only for sets
+  // of two or more) read each member's Op. Members come in name order, which
+  // at a million ops scatters those reads over hundreds of MB of IR; read
+  // them in graph order instead (a layer's position is unique: its first
+  // call), which is the order the ops sit in memory.
+  constexpr uint32_t kNone = ~0u;
+  const Layer *first = sets.members().data();
+  LargeVector<uint32_t> memberAt(numMembers ? size_t(lastPosition) + 1 : 0, kNone);
+  for (DependencySets::Set s : sets.sets())
+    if (s.size() > 1)
+      for (const Layer &l : s)
+        memberAt[l.position] = static_cast<uint32_t>(&l - first);
+  LargeVector<std::optional<int64_t>> channels(memberAt.empty() ? 0 : numMembers);
+  for (uint32_t member : memberAt)
+    if (member != kNone)
+      channels[member] = channelsOf(first[member]);
+
   begin_.push_back(0);
   for (DependencySets::Set s : sets.sets()) {
     std::vector<int64_t> counts;
     bool unknown = false;
     for (const Layer &l : s) {
       members_.push_back(l.name);
-      // Only the text report shows it, and only for sets of two or more.
       if (s.size() < 2)
         continue;
-      std::optional<int64_t> c = channelsOf(l);
+      const std::optional<int64_t> &c = channels[&l - first];
       if (!c)
         unknown = true;
       else if (std::find(counts.begin(), counts.end(), *c) == counts.end())

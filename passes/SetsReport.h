@@ -33,10 +33,12 @@ private:
   std::string title_;
   // The sets as in DependencySets, flat: set i is members_[begin_[i], begin_[i+1]).
   // Symbols (interned for the process) rather than strings: no allocation per name.
-  std::vector<Symbol> members_;
-  std::vector<uint32_t> begin_;
-  std::vector<std::string> channels_; // "64", "58/116" or "?"; empty for singletons
-  std::vector<uint32_t> graphOrder_;
+  // LargeVectors: at a million ops these are MBs, which std::vectors took
+  // from fresh pages (a fault and a page clear per 4 KiB) on every run.
+  LargeVector<Symbol> members_;
+  LargeVector<uint32_t> begin_;
+  LargeVector<std::string> channels_; // "64", "58/116" or "?"; empty for singletons
+  LargeVector<uint32_t> graphOrder_;
 };
 
 } // namespace pd

@@ -1,5 +1,7 @@
 #include "passes/SortByName.h"
 
+#include "ir/LargeArray.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -10,7 +12,12 @@ namespace {
 struct Keyed {
   uint64_t key; // the current 8-byte chunk of the name
   uint32_t item;
+  uint32_t size; // the name's length: a run's tie check reads no name
 };
+
+// How far ahead the loops that read names in sorted order (at random in
+// memory) prefetch: the item, then the name's bytes it points to.
+constexpr size_t kItemAhead = 16, kNameAhead = 8;
 
 // Bytes [8 * chunk, 8 * chunk + 8) of `s`, big-endian, zero-padded: integer
 // order of chunks is byte order of the names, a shorter name first.
@@ -32,7 +39,7 @@ uint64_t chunkAt(std::string_view s, size_t chunk) {
 // Sorts by key: LSD radix over bytes for large ranges (linear; the bytes
 // every key shares, like the common prefix of a run, cost no pass), std::sort
 // for small ones.
-void sortKeys(Keyed *first, Keyed *last, std::vector<Keyed> &tmp) {
+void sortKeys(Keyed *first, Keyed *last, LargeVector<Keyed> &tmp) {
   size_t n = static_cast<size_t>(last - first);
   if (n < 256) {
     std::sort(first, last, [](const Keyed &a, const Keyed &b) { return a.key < b.key; });
@@ -66,9 +73,11 @@ void sortKeys(Keyed *first, Keyed *last, std::vector<Keyed> &tmp) {
 } // namespace
 
 void sortByName(llvm::MutableArrayRef<std::pair<std::string_view, uint32_t>> items) {
-  std::vector<Keyed> keyed(items.size()), tmp;
+  // LargeVectors: at a million layers these are tens of MB, which a
+  // std::vector would take from fresh pages on every index build.
+  LargeVector<Keyed> keyed(items.size()), tmp;
   for (uint32_t i = 0; i < items.size(); ++i)
-    keyed[i] = {chunkAt(items[i].first, 0), i};
+    keyed[i] = {chunkAt(items[i].first, 0), i, static_cast<uint32_t>(items[i].first.size())};
   struct Range {
     size_t lo, hi, chunk;
   };
@@ -77,16 +86,23 @@ void sortByName(llvm::MutableArrayRef<std::pair<std::string_view, uint32_t>> ite
     Range r = work.back();
     work.pop_back();
     if (r.chunk > 0)
-      for (size_t i = r.lo; i < r.hi; ++i)
+      for (size_t i = r.lo; i < r.hi; ++i) {
+        // The items of a run are scattered: fetch ahead, the item first and
+        // its name's chunk once the item is there.
+        if (i + kItemAhead < r.hi)
+          __builtin_prefetch(&items[keyed[i + kItemAhead].item]);
+        if (i + kNameAhead < r.hi)
+          __builtin_prefetch(items[keyed[i + kNameAhead].item].first.data() + r.chunk * 8);
         keyed[i].key = chunkAt(items[keyed[i].item].first, r.chunk);
+      }
     sortKeys(keyed.data() + r.lo, keyed.data() + r.hi, tmp);
     // Runs tied on this chunk are ordered by the next one, unless every name
     // in the run ends within this chunk (then they are equal).
     for (size_t i = r.lo; i < r.hi;) {
       size_t j = i + 1;
-      bool longer = items[keyed[i].item].first.size() > (r.chunk + 1) * 8;
+      bool longer = keyed[i].size > (r.chunk + 1) * 8;
       while (j < r.hi && keyed[j].key == keyed[i].key) {
-        longer |= items[keyed[j].item].first.size() > (r.chunk + 1) * 8;
+        longer |= keyed[j].size > (r.chunk + 1) * 8;
         ++j;
       }
       if (j - i > 1 && longer)
@@ -94,10 +110,13 @@ void sortByName(llvm::MutableArrayRef<std::pair<std::string_view, uint32_t>> ite
       i = j;
     }
   }
-  std::vector<std::pair<std::string_view, uint32_t>> sorted;
+  LargeVector<std::pair<std::string_view, uint32_t>> sorted;
   sorted.reserve(items.size());
-  for (const Keyed &k : keyed)
-    sorted.push_back(items[k.item]);
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i + kItemAhead < keyed.size())
+      __builtin_prefetch(&items[keyed[i + kItemAhead].item]);
+    sorted.push_back(items[keyed[i].item]);
+  }
   std::copy(sorted.begin(), sorted.end(), items.begin());
 }
 

@@ -11,8 +11,9 @@
 namespace pd {
 
 // NNI's _get_parent_layers for channel-dependency: collect the layers with
-// `target` (channel-target or batchnorm-target), stop at a barrier and at a
-// reshape that changes the channel count, pass everything else.
+// `target` (channel-target or batchnorm-target, nothing else), stop at a
+// barrier and at a reshape that changes the channel count, pass everything
+// else.
 StepTable channelTargetSteps(const LayerIndex &ix, Trait target);
 
 // NNI's _depthwise_get_parent and the group-dependency walk: collect the
@@ -22,6 +23,16 @@ StepTable weightLayerSteps(const LayerIndex &ix);
 // The input-channel-dependency walk: collect conv/linear layers, stop at a
 // barrier and at a reshape that changes the channel count.
 StepTable weightLayerChannelSteps(const LayerIndex &ix);
+
+// The attention-weight-dependency walk: collect `linear` layers, stop at a
+// barrier and at an `attention-barrier` (LayerNorm).
+StepTable attentionLinearSteps(const LayerIndex &ix);
+
+// The rules behind the tables above, for the LayerIndex to decide once per
+// op: every WalkKind's Step at an op with rule `rule` (null: none), packed two
+// bits per kind. `changesChannels`: a reshape that does not keep the channel
+// count; `isLayer`: a module call (anything else is never collected).
+uint16_t walkStepsAt(const OpRule *rule, bool changesChannels, bool isLayer);
 
 // An op that ties the channels of the targets above it: an `elementwise` op
 // with two or more tensor operands (one tensor and a scalar tie nothing), or

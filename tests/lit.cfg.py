@@ -11,7 +11,12 @@ config.test_source_root = os.path.dirname(__file__)
 build = lit_config.params.get('build_root')
 if not build:
     lit_config.fatal('run through meson test (needs --param build_root=...)')
-config.test_exec_root = os.path.join(build, 'tests', 'lit-out')
+# One exec root per test file: meson runs one lit per file, in parallel, and
+# each lit rewrites `.lit_test_times.txt` in its exec root; a shared one was
+# read half-written by another lit now and then, which failed every test
+# after it (ValueError) until the file was deleted.
+config.test_exec_root = os.path.join(build, 'tests', 'lit-out',
+                                     lit_config.params.get('exec_dir', 'by-hand'))
 llvm_bin = lit_config.params.get('llvm_bin', '/usr/lib/llvm-14/bin')
 
 config.environment['PATH'] = os.pathsep.join(

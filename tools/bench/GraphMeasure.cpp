@@ -53,25 +53,17 @@ void emitTime(const std::string &stage, Elapsed e) {
   emit("cpu", stage, e.cpu);
 }
 
-// The minimum over at least `reps` runs of `work`, which times itself (so
-// that what it sets up is not counted) and returns its Elapsed. A short stage
-// (reshape-dependency takes half a millisecond at 100k ops) runs again until
-// its runs add up to kMinMeasured or the stage has taken kStageBudget with
-// its set-up: one preempted run of 3 on a shared machine would otherwise be
-// a third of the evidence, and the 1M/100k ratio compares two minima.
-constexpr double kMinMeasured = 0.25, kStageBudget = 2.0;
-constexpr unsigned kMaxReps = 1000;
-
+// The minimum over exactly `reps` runs of `work`, which times itself (so
+// that what it sets up is not counted) and returns its Elapsed. The same
+// count at every size: the minimum of k draws from a noisy machine falls as
+// k grows, so a stage that ran until a time budget was used up (10x more
+// draws at 100k ops than at 1M) had its 1M/100k ratio inflated by the noise
+// alone. The bench's rounds (RoundStats.h) take care of unlucky children.
 template <typename Work> Elapsed minOf(unsigned reps, Work &&work) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   Elapsed best{kInf, kInf};
-  double measured = 0;
-  auto start = Clock::now();
-  for (unsigned r = 0; r < kMaxReps; ++r) {
-    if (r >= reps && (measured >= kMinMeasured || secondsSince(start) >= kStageBudget))
-      break;
+  for (unsigned r = 0; r < std::max(reps, 1u); ++r) {
     Elapsed t = work();
-    measured += t.wall;
     best.wall = std::min(best.wall, t.wall);
     best.cpu = std::min(best.cpu, t.cpu);
   }
@@ -136,7 +128,10 @@ std::vector<std::string> graphStages(const std::string &defaultPipeline) {
 }
 
 int measureGraphFile(const std::string &path, unsigned reps, const std::string &defaultPipeline,
-                     bool channelGroups) {
+                     bool channelGroups, const std::vector<std::string> &onlyStages) {
+  auto wanted = [&](const std::string &stage) {
+    return onlyStages.empty() || std::find(onlyStages.begin(), onlyStages.end(), stage) != onlyStages.end();
+  };
   try {
     const std::string text = readFile(path);
     OpRegistry rules = OpRegistry::withBuiltins();
@@ -161,51 +156,63 @@ int measureGraphFile(const std::string &path, unsigned reps, const std::string &
 
     // Times: the minimum over at least `reps` runs each.
     std::unique_ptr<Graph> g;
-    emitTime("parse", minOf(reps, [&] {
-           g.reset();
-           Stopwatch t0;
-           g = parseGraph(text, "synthetic.pdir");
-           return t0.elapsed();
-         }));
-    emitTime("verify", minOf(reps, [&] {
-           Stopwatch t0;
-           verifyGraph(*g, &rules);
-           return t0.elapsed();
-         }));
+    if (wanted("parse"))
+      emitTime("parse", minOf(reps, [&] {
+             g.reset();
+             Stopwatch t0;
+             g = parseGraph(text, "synthetic.pdir");
+             return t0.elapsed();
+           }));
+    else
+      g = parseGraph(text, "synthetic.pdir");
+    if (wanted("verify"))
+      emitTime("verify", minOf(reps, [&] {
+             Stopwatch t0;
+             verifyGraph(*g, &rules);
+             return t0.elapsed();
+           }));
+    else
+      verifyGraph(*g, &rules);
     std::vector<std::string> warnings;
     resolveUnknownOps(*g, rules, UnknownOpPolicy::Barrier, warnings);
-    emitTime("print", minOf(reps, [&] {
-           Stopwatch t0;
-           std::string out = printGraph(*g);
-           return t0.elapsed();
-         }));
-    emitTime("layer-index", minOf(reps, [&] {
-           AnalysisManager am(*g, rules);
-           Stopwatch t0;
-           am.getResult<LayerIndexAnalysis>();
-           return t0.elapsed();
-         }));
+    if (wanted("print"))
+      emitTime("print", minOf(reps, [&] {
+             Stopwatch t0;
+             std::string out = printGraph(*g);
+             return t0.elapsed();
+           }));
+    if (wanted("layer-index"))
+      emitTime("layer-index", minOf(reps, [&] {
+             AnalysisManager am(*g, rules);
+             Stopwatch t0;
+             am.getResult<LayerIndexAnalysis>();
+             return t0.elapsed();
+           }));
     for (const PipelineEntry &e : parsePipelineText(defaultPipeline)) {
       std::string one = passText(e);
-      emitTime(one, minOf(reps, [&] { return timePipeline(*g, rules, passes, one, true); }));
+      if (wanted(one))
+        emitTime(one, minOf(reps, [&] { return timePipeline(*g, rules, passes, one, true); }));
     }
+    channelGroups = channelGroups && wanted("channel-groups");
     if (channelGroups)
       emitTime("channel-groups",
            minOf(reps, [&] { return timePipeline(*g, rules, passes, "channel-groups", true); }));
-    emitTime("default pipeline",
-         minOf(reps, [&] { return timePipeline(*g, rules, passes, defaultPipeline, false); }));
+    if (wanted("default pipeline"))
+      emitTime("default pipeline",
+           minOf(reps, [&] { return timePipeline(*g, rules, passes, defaultPipeline, false); }));
     if (channelGroups) {
       size_t rss0 = resetPeakResident();
       timePipeline(*g, rules, passes, "channel-groups", false);
       emit("bytes", kPeakChannelGroups, static_cast<double>(peakResident() - rss0));
     }
     g.reset();
-    emitTime(kWholeRun, minOf(reps, [&] {
-           Stopwatch t0;
-           std::unique_ptr<Graph> h = parseAndVerify(text, rules);
-           timePipeline(*h, rules, passes, defaultPipeline, false);
-           return t0.elapsed();
-         }));
+    if (wanted(kWholeRun))
+      emitTime(kWholeRun, minOf(reps, [&] {
+             Stopwatch t0;
+             std::unique_ptr<Graph> h = parseAndVerify(text, rules);
+             timePipeline(*h, rules, passes, defaultPipeline, false);
+             return t0.elapsed();
+           }));
     return 0;
   } catch (const std::exception &e) {
     emitError(e.what());

@@ -154,65 +154,64 @@ int measureGraphFile(const std::string &path, unsigned reps, const std::string &
       emit("bytes", kPeakPipeline, static_cast<double>(peakResident() - rss0));
     }
 
-    // Times: the minimum over at least `reps` runs each.
+    // Times: the minimum over `reps` runs each, of the stages asked for
+    // (all without --stage). Returns false for a stage not asked for.
+    auto timeStage = [&](const std::string &stage, auto &&work) {
+      if (!wanted(stage))
+        return false;
+      emitTime(stage, minOf(reps, work));
+      return true;
+    };
     std::unique_ptr<Graph> g;
-    if (wanted("parse"))
-      emitTime("parse", minOf(reps, [&] {
-             g.reset();
-             Stopwatch t0;
-             g = parseGraph(text, "synthetic.pdir");
-             return t0.elapsed();
-           }));
-    else
+    // The later stages need the graph parsed and verified, timed or not.
+    if (!timeStage("parse", [&] {
+          g.reset();
+          Stopwatch t0;
+          g = parseGraph(text, "synthetic.pdir");
+          return t0.elapsed();
+        }))
       g = parseGraph(text, "synthetic.pdir");
-    if (wanted("verify"))
-      emitTime("verify", minOf(reps, [&] {
-             Stopwatch t0;
-             verifyGraph(*g, &rules);
-             return t0.elapsed();
-           }));
-    else
+    if (!timeStage("verify", [&] {
+          Stopwatch t0;
+          verifyGraph(*g, &rules);
+          return t0.elapsed();
+        }))
       verifyGraph(*g, &rules);
     std::vector<std::string> warnings;
     resolveUnknownOps(*g, rules, UnknownOpPolicy::Barrier, warnings);
-    if (wanted("print"))
-      emitTime("print", minOf(reps, [&] {
-             Stopwatch t0;
-             std::string out = printGraph(*g);
-             return t0.elapsed();
-           }));
-    if (wanted("layer-index"))
-      emitTime("layer-index", minOf(reps, [&] {
-             AnalysisManager am(*g, rules);
-             Stopwatch t0;
-             am.getResult<LayerIndexAnalysis>();
-             return t0.elapsed();
-           }));
+    timeStage("print", [&] {
+      Stopwatch t0;
+      std::string out = printGraph(*g);
+      return t0.elapsed();
+    });
+    timeStage("layer-index", [&] {
+      AnalysisManager am(*g, rules);
+      Stopwatch t0;
+      am.getResult<LayerIndexAnalysis>();
+      return t0.elapsed();
+    });
     for (const PipelineEntry &e : parsePipelineText(defaultPipeline)) {
       std::string one = passText(e);
-      if (wanted(one))
-        emitTime(one, minOf(reps, [&] { return timePipeline(*g, rules, passes, one, true); }));
+      timeStage(one, [&] { return timePipeline(*g, rules, passes, one, true); });
     }
-    channelGroups = channelGroups && wanted("channel-groups");
-    if (channelGroups)
-      emitTime("channel-groups",
-           minOf(reps, [&] { return timePipeline(*g, rules, passes, "channel-groups", true); }));
-    if (wanted("default pipeline"))
-      emitTime("default pipeline",
-           minOf(reps, [&] { return timePipeline(*g, rules, passes, defaultPipeline, false); }));
+    channelGroups = channelGroups &&
+                    timeStage("channel-groups", [&] {
+                      return timePipeline(*g, rules, passes, "channel-groups", true);
+                    });
+    timeStage("default pipeline",
+              [&] { return timePipeline(*g, rules, passes, defaultPipeline, false); });
     if (channelGroups) {
       size_t rss0 = resetPeakResident();
       timePipeline(*g, rules, passes, "channel-groups", false);
       emit("bytes", kPeakChannelGroups, static_cast<double>(peakResident() - rss0));
     }
     g.reset();
-    if (wanted(kWholeRun))
-      emitTime(kWholeRun, minOf(reps, [&] {
-             Stopwatch t0;
-             std::unique_ptr<Graph> h = parseAndVerify(text, rules);
-             timePipeline(*h, rules, passes, defaultPipeline, false);
-             return t0.elapsed();
-           }));
+    timeStage(kWholeRun, [&] {
+      Stopwatch t0;
+      std::unique_ptr<Graph> h = parseAndVerify(text, rules);
+      timePipeline(*h, rules, passes, defaultPipeline, false);
+      return t0.elapsed();
+    });
     return 0;
   } catch (const std::exception &e) {
     emitError(e.what());

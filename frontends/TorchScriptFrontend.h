@@ -37,6 +37,9 @@ struct FrontendStats {
   double loadSeconds = 0;  // torch::jit::load
   double shapeSeconds = 0; // running the model once, recording every tensor
   double lowerSeconds = 0; // building our IR
+  // The forward was read in place (ModuleInliner.h, flatForward) instead of
+  // inlined into a copy: what the traced types allow, and the faster way.
+  bool flatForward = false;
 };
 
 struct FrontendOutput {

@@ -233,7 +233,11 @@ PYBIND11_MODULE(_prunedep, m) {
       .def_property_readonly("frontend_seconds", [](const IR &ir) {
         return py::dict(py::arg("shapes") = ir.stats.shapeSeconds,
                         py::arg("lower") = ir.stats.lowerSeconds);
-      });
+      })
+      .def_property_readonly(
+          "flat_forward", [](const IR &ir) { return ir.stats.flatForward; },
+          "Whether the frontend read the forward's graphs in place (shapes from the traced "
+          "types) rather than inlining them into a copy it could run.");
 
   py::class_<Report>(m, "Report")
       .def_readonly("model", &Report::model)

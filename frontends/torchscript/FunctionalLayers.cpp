@@ -129,13 +129,14 @@ std::set<std::string> ownTensors(const torch::jit::Module &m, const std::string 
 } // namespace
 
 StoredTensorUses::StoredTensorUses(const InlinedForward &fwd) {
-  for (const Node *n : fwd.graph->nodes()) {
+  for (const Node *n : fwd.nodes()) {
     if (n->kind() == c10::prim::GetAttr)
       continue;
     const LayerFunction *f = layerFunction(n->kind());
     for (size_t i = 0; i < n->inputs().size(); ++i) {
-      const Node *def = n->input(i)->node();
-      if (def->kind() != c10::prim::GetAttr || n->input(i)->type()->kind() != c10::TypeKind::TensorType)
+      const torch::jit::Value *in = fwd.input(n, i);
+      const Node *def = in->node();
+      if (def->kind() != c10::prim::GetAttr || in->type()->kind() != c10::TypeKind::TensorType)
         continue;
       std::optional<std::string> owner = fwd.modulePath(def->input());
       if (!owner)

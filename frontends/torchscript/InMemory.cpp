@@ -132,9 +132,14 @@ ShapeSource lowerLoadedModule(const torch::jit::Module &module, const std::vecto
 
   say("inlining the forward");
   auto t = Clock::now();
-  InlinedForward fwd = inlineForward(module, *registry);
+  // Shapes read from the traced types need only a flat view of the forward;
+  // running it needs the inlined copy (made below if it comes to that).
+  std::optional<InlinedForward> flat;
+  if (how.shapes != ShapeSource::Forward)
+    flat = flatForward(module, *registry);
+  InlinedForward fwd = flat ? std::move(*flat) : inlineForward(module, *registry);
   std::vector<c10::IValue> inputs = forwardInputs(module, given, how.inputsNoun);
-  double inlineSeconds = secondsSince(t);
+  double inlineSeconds = secondsSince(t), reinlineSeconds = 0;
 
   say("recording shapes");
   t = Clock::now();
@@ -148,17 +153,24 @@ ShapeSource lowerLoadedModule(const torch::jit::Module &module, const std::vecto
       throw Error("the traced types do not give every shape: " + whyNot);
   }
   if (!rec) {
+    if (fwd.isFlat()) {
+      auto inlining = Clock::now();
+      fwd = inlineForward(module, *registry);
+      foldDecidedBranches(fwd, constantCondition);
+      reinlineSeconds = secondsSince(inlining);
+    }
     if (how.beforeForward)
       how.beforeForward();
     rec = recordByRunning(fwd, inputs, given);
     used = ShapeSource::Forward;
   }
-  out.stats.shapeSeconds = secondsSince(t);
+  out.stats.shapeSeconds = secondsSince(t) - reinlineSeconds;
 
   say("lowering");
   t = Clock::now();
   out.graph = lowerToIR(fwd, *rec, how.graphName, out.warnings);
-  out.stats.lowerSeconds = inlineSeconds + secondsSince(t);
+  out.stats.lowerSeconds = inlineSeconds + reinlineSeconds + secondsSince(t);
+  out.stats.flatForward = fwd.isFlat();
   return used;
 }
 

@@ -84,7 +84,7 @@ public:
       else
         throw Error("forward argument '" + in->debugNameBase() + "' has no recorded value");
     }
-    for (const Node *n : tg.nodes())
+    for (const Node *n : fwd_.nodes())
       lowerNode(n);
     std::vector<Value *> outs;
     for (const TValue *o : tg.outputs())
@@ -106,7 +106,10 @@ private:
 
   static const Type *typeOf(const TensorFacts &f) { return Type::tensor(toDType(f.dtype), f.shape); }
 
+  // What `v` (an input of `user`, resolved here: InlinedForward::resolve)
+  // became.
   const Lowered &get(const TValue *v, const Node *user) {
+    v = fwd_.resolve(v);
     auto it = map_.find(v);
     if (it == map_.end() || it->second.kind == Lowered::Kind::Unknown)
       fail(user, "its input '%" + v->debugName() + "' (" + v->type()->repr_str() +
@@ -395,7 +398,7 @@ private:
   bool lowerFunctionalLayer(const Node *n) {
     std::vector<CallArg> args;
     for (const TValue *in : n->inputs()) {
-      auto it = map_.find(in);
+      auto it = map_.find(fwd_.resolve(in));
       if (it == map_.end())
         return false; // lowerFunctionOp reports it
       args.push_back(callArg(it->second));
@@ -407,7 +410,7 @@ private:
     Value *data = materialize(get(n->input(layer->dataArg), n), n);
     const std::vector<int64_t> *inShape = &data->type()->shape();
     ArgValue argValue = [this](const TValue *v) -> std::optional<Attribute> {
-      auto it = map_.find(v);
+      auto it = map_.find(fwd_.resolve(v));
       return it == map_.end() ? std::nullopt : constantAttribute(it->second);
     };
     std::vector<NamedAttribute> attrs = functionalLayerAttributes(module, layer->type, n, argValue, inShape);
@@ -562,7 +565,7 @@ private:
   // updated in place: later readers of the same list value see the element.
   void lowerAppend(const Node *n) {
     Lowered element = get(n->input(1), n);
-    auto it = map_.find(n->input(0));
+    auto it = map_.find(fwd_.input(n, 0));
     if (it == map_.end() || it->second.kind != Lowered::Kind::Aggregate)
       fail(n, "appends to a list that was not built in the forward");
     it->second.elements.push_back(std::move(element));

@@ -73,6 +73,10 @@ bool InlinedForward::isLeafCall(const Node *n) const {
 }
 
 const ModuleScope &InlinedForward::scopeOf(const Node *n) const {
+  if (flat_) {
+    auto it = graphScope_.find(n->owningGraph());
+    return scopes_[it == graphScope_.end() ? 0 : it->second];
+  }
   auto it = nodeScope_.find(n);
   return scopes_[it == nodeScope_.end() ? 0 : it->second];
 }
@@ -85,6 +89,7 @@ std::string InlinedForward::describeScope(const Node *n) const {
 }
 
 std::optional<std::string> InlinedForward::modulePath(const Value *v) const {
+  v = resolve(v);
   if (v == graph->inputs()[0])
     return std::string();
   const Node *def = v->node();
@@ -93,7 +98,7 @@ std::optional<std::string> InlinedForward::modulePath(const Value *v) const {
   auto known = paths_.find(v);
   if (known != paths_.end())
     return known->second;
-  std::optional<std::string> path = modulePath(def->input());
+  std::optional<std::string> path = modulePath(input(def, 0));
   if (path)
     path = joinPath(*path, def->s(attr::name));
   paths_.try_emplace(v, path);
@@ -121,6 +126,37 @@ void InlinedForward::assignScope(Node *n, size_t scope) {
       assignScope(inner, scope);
 }
 
+InlinedForward::Callee InlinedForward::calleeOf(const Node *n, size_t scope) {
+  torch::jit::Function *fn = nullptr;
+  size_t calleeScope = scope;
+  if (n->kind() == prim::CallMethod) {
+    auto cls = n->input(0)->type()->cast<c10::ClassType>();
+    if (!cls)
+      throw Error("cannot inline the call of method '" + n->s(attr::name) + "' in " +
+                  describeScope(n) + ": it is called on an interface, not a module");
+    fn = &cls->getMethod(n->s(attr::name));
+    if (cls->is_module()) {
+      auto path = modulePath(n->input(0));
+      if (!path)
+        throw Error("cannot tell which submodule the call of '" + n->s(attr::name) + "' in " +
+                    describeScope(n) + " is made on");
+      scopes_.push_back({*path, shortTypeName(cls)});
+      calleeScope = scopes_.size() - 1;
+    }
+  } else {
+    // The callee is a constant input 0 of FunctionType (as torch's Inline).
+    auto fnType = n->input(0)->type()->cast<c10::FunctionType>();
+    if (!fnType)
+      throw Error("cannot inline a call of a function value in " + describeScope(n));
+    fn = fnType->function();
+  }
+  auto *graphFn = torch::jit::tryToGraphFunction(*fn);
+  if (!graphFn)
+    throw Error("cannot inline '" + fn->qualname().qualifiedName() + "' called in " +
+                describeScope(n) + ": it is not TorchScript (a builtin or native function)");
+  return {graphFn, calleeScope};
+}
+
 // One pass over the block, inlining as it goes: the nodes a call expands to
 // are visited next, so calls nested in them are inlined in turn, each with
 // the scope of the module it belongs to.
@@ -137,34 +173,9 @@ void InlinedForward::inlineBlock(Block *b, size_t scope) {
       n = n->next();
       continue;
     }
-    torch::jit::Function *fn = nullptr;
-    size_t calleeScope = s;
-    if (isMethodCall) {
-      auto cls = n->input(0)->type()->cast<c10::ClassType>();
-      if (!cls)
-        throw Error("cannot inline the call of method '" + n->s(attr::name) + "' in " +
-                    describeScope(n) + ": it is called on an interface, not a module");
-      fn = &cls->getMethod(n->s(attr::name));
-      if (cls->is_module()) {
-        auto path = modulePath(n->input(0));
-        if (!path)
-          throw Error("cannot tell which submodule the call of '" + n->s(attr::name) + "' in " +
-                      describeScope(n) + " is made on");
-        scopes_.push_back({*path, shortTypeName(cls)});
-        calleeScope = scopes_.size() - 1;
-      }
-    } else {
-      // The callee is a constant input 0 of FunctionType (as torch's Inline).
-      auto fnType = n->input(0)->type()->cast<c10::FunctionType>();
-      if (!fnType)
-        throw Error("cannot inline a call of a function value in " + describeScope(n));
-      fn = fnType->function();
-      n->removeInput(0);
-    }
-    auto *graphFn = torch::jit::tryToGraphFunction(*fn);
-    if (!graphFn)
-      throw Error("cannot inline '" + fn->qualname().qualifiedName() + "' called in " +
-                  describeScope(n) + ": it is not TorchScript (a builtin or native function)");
+    auto [graphFn, calleeScope] = calleeOf(n, s);
+    if (isFunctionCall)
+      n->removeInput(0); // the function value, not an argument
     Node *before = n->prev();
     Node *after = n->next();
     // The callee's own graph, not its optimized_graph(): the latter is
@@ -200,11 +211,67 @@ InlinedForward inlineForward(const torch::jit::Module &module, const OpRegistry 
   f.graph = method->graph()->copy();
   f.scopes_.push_back({"", shortTypeName(module.type())});
   f.inlineBlock(f.graph->block(), 0);
+  f.listTopLevelNodes();
+  return f;
+}
+
+void InlinedForward::listTopLevelNodes() {
+  nodes_.assign(graph->nodes().begin(), graph->nodes().end());
+}
+
+// The nodes of `g` into nodes_, each call's callee walked in its place
+// (inlineBlock's order). False when the view cannot be flat.
+bool InlinedForward::walkFlat(const torch::jit::Graph &g, size_t scope) {
+  if (!graphScope_.try_emplace(&g, scope).second)
+    return false; // called twice: its values would stand for two values each
+  for (const Node *n : g.nodes()) {
+    if (!n->blocks().empty())
+      return false;
+    bool isMethodCall = n->kind() == prim::CallMethod && !isLeafCall(n);
+    bool isFunctionCall = n->kind() == prim::CallFunction;
+    if (!isMethodCall && !isFunctionCall) {
+      nodes_.push_back(n);
+      continue;
+    }
+    auto [graphFn, calleeScope] = calleeOf(n, scope);
+    const torch::jit::Graph &callee = *graphFn->graph();
+    size_t firstArg = isFunctionCall ? 1 : 0; // a function call's input 0 is the function
+    if (callee.inputs().size() != n->inputs().size() - firstArg ||
+        callee.outputs().size() != n->outputs().size())
+      return false;
+    for (size_t i = 0; i < callee.inputs().size(); ++i)
+      aliases_[callee.inputs()[i]] = input(n, firstArg + i);
+    if (!walkFlat(callee, calleeScope))
+      return false;
+    for (size_t i = 0; i < n->outputs().size(); ++i)
+      aliases_[n->outputs()[i]] = resolve(callee.outputs()[i]);
+  }
+  return true;
+}
+
+std::optional<InlinedForward> flatForward(const torch::jit::Module &module, const OpRegistry &registry) {
+  InlinedForward f;
+  f.root = module;
+  f.registry_ = &registry;
+  f.flat_ = true;
+  auto method = module.find_method("forward");
+  if (!method)
+    return std::nullopt;
+  f.graph = method->graph();
+  f.scopes_.push_back({"", shortTypeName(module.type())});
+  try {
+    if (!f.walkFlat(*f.graph, 0))
+      return std::nullopt;
+  } catch (const Error &) {
+    return std::nullopt; // inlineForward says what is wrong
+  }
   return f;
 }
 
 size_t foldDecidedBranches(InlinedForward &fwd,
                            const std::function<std::optional<bool>(const Value *)> &known) {
+  if (fwd.flat_)
+    return 0; // a flat view has no control flow (and its graph is the module's)
   size_t folded = 0;
   Block *top = fwd.graph->block();
   for (Node *n = top->nodes().front(); n != top->return_node();) {
@@ -236,6 +303,8 @@ size_t foldDecidedBranches(InlinedForward &fwd,
     }
     n = next;
   }
+  if (folded)
+    fwd.listTopLevelNodes();
   return folded;
 }
 

@@ -165,9 +165,9 @@ bool isTensor(const Value *v) { return v->type()->kind() == c10::TypeKind::Tenso
 // Tensors that only carry a size: prim::NumToTensor of an aten::size and
 // arithmetic on such tensors (what tracing records for `x.size(1) // 2`).
 // The run confirms each candidate is 0-dim before it is folded.
-std::unordered_set<const Value *> sizeScalarCandidates(const torch::jit::Graph &g) {
+std::unordered_set<const Value *> sizeScalarCandidates(const InlinedForward &fwd) {
   std::unordered_set<const Value *> out;
-  for (const Node *n : g.nodes()) {
+  for (const Node *n : fwd.nodes()) {
     if (n->kind() == prim::Constant) {
       // A 0-dim tensor constant takes part in size arithmetic (traced
       // `channels // 2` divides by a constant tensor) without seeding it.
@@ -181,6 +181,7 @@ std::unordered_set<const Value *> sizeScalarCandidates(const torch::jit::Graph &
     bool seeded = n->kind() == prim::NumToTensor || n->kind() == aten::scalar_tensor;
     bool fromSizes = true;
     for (const Value *in : n->inputs()) {
+      in = fwd.resolve(in);
       if (isTensor(in)) {
         if (!out.count(in))
           fromSizes = false;
@@ -199,6 +200,8 @@ std::unordered_set<const Value *> sizeScalarCandidates(const torch::jit::Graph &
 }
 
 Recording recordValues(const InlinedForward &fwd, const std::vector<c10::IValue> &inputs) {
+  if (fwd.isFlat())
+    throw Error("internal error: the forward is run from its inlined copy, not a flat view");
   torch::jit::Graph &orig = *fwd.graph; // copy() is not const
   std::shared_ptr<torch::jit::Graph> copy = orig.copy();
 
@@ -219,7 +222,7 @@ Recording recordValues(const InlinedForward &fwd, const std::vector<c10::IValue>
       if (!(n->kind() == prim::GetAttr && isTensor(n->outputs()[i])))
         pairs.emplace_back(n->outputs()[i], cn->outputs()[i]);
   }
-  auto candidates = sizeScalarCandidates(orig);
+  auto candidates = sizeScalarCandidates(fwd);
 
   enum class Slot { Size, DTypeCode, Direct };
   std::vector<std::pair<const Value *, Slot>> slots;

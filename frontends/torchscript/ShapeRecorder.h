@@ -57,7 +57,7 @@ bool isTensor(const torch::jit::Value *v);
 // Tensors that only carry a size (prim::NumToTensor of an aten::size and
 // arithmetic on such tensors): candidates whose value, once known to be
 // 0-dim, is folded into attributes.
-std::unordered_set<const torch::jit::Value *> sizeScalarCandidates(const torch::jit::Graph &g);
+std::unordered_set<const torch::jit::Value *> sizeScalarCandidates(const InlinedForward &fwd);
 
 // Random inputs of the requested shapes and dtypes (normal floats; 0/1 for
 // integer inputs so any embedding index or mask is valid), seeded.

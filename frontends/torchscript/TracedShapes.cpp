@@ -149,8 +149,9 @@ bool shapeDependsOnData(const InlinedForward &fwd, const Node *n) {
   // x[mask]: an index tensor of bools (or bytes) selects as many rows as
   // it has true entries.
   if (n->kind() == c10::aten::index && n->inputs().size() > 1 &&
-      n->input(1)->node()->kind() == prim::ListConstruct)
-    for (const Value *index : n->input(1)->node()->inputs()) {
+      fwd.input(n, 1)->node()->kind() == prim::ListConstruct)
+    for (const Value *index : fwd.input(n, 1)->node()->inputs()) {
+      index = fwd.resolve(index);
       if (!containsTensor(index->type()))
         continue; // None: a dimension taken whole
       std::optional<c10::ScalarType> dtype = dtypeOf(fwd, index);
@@ -194,7 +195,7 @@ private:
     if (fwd_.isLeafCall(n))
       return calleeResult(n, v->offset());
     if (n->kind() == prim::TupleUnpack) {
-      c10::TypePtr tuple = of(n->input());
+      c10::TypePtr tuple = of(fwd_.input(n, 0));
       if (tuple && tuple->kind() == c10::TypeKind::TupleType)
         return tuple->containedTypes()[v->offset()];
     }
@@ -216,7 +217,7 @@ private:
     for (size_t k = 1; k < call->inputs().size(); ++k) {
       if (!containsTensor(call->input(k)->type()))
         continue;
-      c10::TypePtr arg = of(call->input(k));
+      c10::TypePtr arg = of(fwd_.input(call, k));
       if (!arg || !sameShapes(arg, callee.inputs()[k]->type()))
         return nullptr;
     }
@@ -267,9 +268,9 @@ std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
   }
 
   TracedTypes types(fwd);
-  auto candidates = sizeScalarCandidates(g);
+  auto candidates = sizeScalarCandidates(fwd);
   std::vector<const Value *> computed; // by the slice, in graph order
-  for (const Node *n : g.nodes()) {
+  for (const Node *n : fwd.nodes()) {
     if (!n->blocks().empty())
       return no(std::string("control flow (") + n->kind().toQualString() + ") in " +
                 fwd.describeScope(n));
@@ -322,7 +323,7 @@ std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
     }
     if (inSlice.insert(v->node()).second)
       for (const Value *in : v->node()->inputs())
-        work.push_back(in);
+        work.push_back(fwd.resolve(in));
   }
 
   auto slice = std::make_shared<torch::jit::Graph>();
@@ -338,10 +339,12 @@ std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
                     : typedValue != rec.values_.end() ? typedValue->second
                                                       : metaValue(types.of(v)));
   }
-  for (Node *n : g.nodes()) {
+  for (const Node *n : fwd.nodes()) {
     if (!inSlice.count(n))
       continue;
-    Node *copy = slice->createClone(n, [&](Value *v) { return map.at(v); });
+    // createClone only reads the node it copies.
+    Node *copy = slice->createClone(const_cast<Node *>(n),
+                                    [&](Value *v) { return map.at(fwd.resolve(v)); });
     slice->appendNode(copy);
     for (size_t i = 0; i < n->outputs().size(); ++i)
       map[n->outputs()[i]] = copy->outputs()[i];

@@ -35,6 +35,9 @@ def test_traced_types_give_the_forward_ir(name):
     from_trace = prunedep.lower(module, inputs, shapes='trace')
     from_forward = prunedep.lower(module, inputs, shapes='forward')
     assert (from_trace.shape_source, from_forward.shape_source) == ('trace', 'forward')
+    # Read in place (no graph called twice, no control flow) versus inlined
+    # into a copy and run: two ways to the same IR.
+    assert (from_trace.flat_forward, from_forward.flat_forward) == (True, False)
     assert str(from_trace) == str(from_forward)
 
 

@@ -135,7 +135,8 @@ ShapeSource lowerLoadedModule(const torch::jit::Module &module, const std::vecto
   // Shapes read from the traced types need only a flat view of the forward;
   // running it needs the inlined copy (made below if it comes to that).
   std::optional<InlinedForward> flat;
-  if (how.shapes != ShapeSource::Forward)
+  auto forward = module.find_method("forward");
+  if (how.shapes != ShapeSource::Forward && forward && hasTracedInputShapes(*forward->graph()))
     flat = flatForward(module, *registry);
   InlinedForward fwd = flat ? std::move(*flat) : inlineForward(module, *registry);
   std::vector<c10::IValue> inputs = forwardInputs(module, given, how.inputsNoun);

@@ -231,6 +231,15 @@ private:
 
 } // namespace
 
+bool hasTracedInputShapes(const torch::jit::Graph &forward) {
+  for (size_t i = 1; i < forward.inputs().size(); ++i) {
+    const c10::TypePtr &t = forward.inputs()[i]->type();
+    if (t->kind() == c10::TypeKind::TensorType && !completeTensor(t))
+      return false;
+  }
+  return true;
+}
+
 std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
                                                const std::vector<c10::IValue> &inputs,
                                                std::string *whyNot) {

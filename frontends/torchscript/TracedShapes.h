@@ -27,6 +27,12 @@ namespace pd::ts {
 // control flow, an op whose result's shape depends on tensor data
 // (torch.nonzero, x[mask], unique, ...: the trace saw its example data only),
 // or a size computed from tensor data.
+// Whether the forward's graph types its tensor arguments with complete
+// shapes, as a module traced in this process does (a scripted module or one
+// loaded from a file does not): recordFromTracedTypes may then succeed, and
+// the forward need not be inlined into a copy to be run.
+bool hasTracedInputShapes(const torch::jit::Graph &forward);
+
 std::optional<Recording> recordFromTracedTypes(const InlinedForward &fwd,
                                                const std::vector<c10::IValue> &inputs,
                                                std::string *whyNot);

@@ -147,7 +147,9 @@ analyze.__doc__ %= _SHAPES_DOC
 
 def lower(model, example_inputs, rules=(), plugins=(), name=None, shapes='auto'):
     """The model lowered to prunedep's IR (str(ir) is the .pdir text;
-    ir.shape_source tells 'trace' or 'forward'). Arguments as for analyze()."""
+    ir.shape_source tells 'trace' or 'forward', ir.flat_forward whether the
+    traced graphs were read in place rather than inlined into a copy).
+    Arguments as for analyze()."""
     inputs = _inputs(example_inputs)
     traced = trace(model, inputs)
     name = name if name is not None else _model_name(model)

@@ -63,13 +63,13 @@ template <typename T> struct LargeArrayAllocator {
 // value or layer).
 template <typename T> using LargeVector = std::vector<T, LargeArrayAllocator<T>>;
 
-// Memory for objects that live as long as their owner: a Graph's ops and
-// values. Every walk of the op list is a chain of dependent loads; with each
-// deque node of 4 ops a separate heap block among the parser's other
-// allocations, a million-op list is scattered over 300 MB of 4 KiB pages and
-// a bare walk took 2.5x longer per op at 1M ops than at 100k. Bump-allocated
-// end to end instead, the nodes are read in address order (the hardware
-// prefetcher follows) from huge pages. Blocks start small (a graph of ten ops
+// Memory for objects that live as long as their owner: a Graph's ops (with
+// their operand and result pointers), values and use lists. Every walk of the
+// op list is a chain of dependent loads; when each deque node of 4 ops was a
+// separate heap block among the parser's other allocations, a million-op list
+// was scattered over 300 MB of 4 KiB pages and a bare walk took 2.5x longer
+// per op at 1M ops than at 100k. Bump-allocated end to end instead, ops are
+// read in address order (the hardware prefetcher follows) from huge pages. Blocks start small (a graph of ten ops
 // takes 16 KiB) and double up to 2 MiB; from there they are 2 MiB-aligned
 // huge-page mappings of their own (not the LargeVector cache, whose blocks
 // they would fragment). Nothing is freed before the arena dies.
@@ -97,24 +97,5 @@ private:
 
 // Bytes in the mapped blocks of every live Arena of the process.
 size_t arenaMappedBytes();
-
-// A container allocator over an Arena (std::deque<Op, ArenaAllocator<Op>>).
-// deallocate() does nothing: the memory goes when the arena does.
-template <typename T> struct ArenaAllocator {
-  using value_type = T;
-  explicit ArenaAllocator(Arena *a) : arena(a) {}
-  template <typename U> ArenaAllocator(const ArenaAllocator<U> &o) : arena(o.arena) {}
-
-  T *allocate(size_t n) {
-    if (n > size_t(-1) / sizeof(T))
-      throw std::bad_array_new_length();
-    return static_cast<T *>(arena->allocate(n * sizeof(T), alignof(T)));
-  }
-  void deallocate(T *, size_t) noexcept {}
-  template <typename U> bool operator==(const ArenaAllocator<U> &o) const { return arena == o.arena; }
-  template <typename U> bool operator!=(const ArenaAllocator<U> &o) const { return arena != o.arena; }
-
-  Arena *arena;
-};
 
 } // namespace pd

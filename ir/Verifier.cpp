@@ -11,12 +11,6 @@
 
 namespace pd {
 
-// Both cache lines of an Op (its list links, operands and results first).
-static void prefetchOp(const Op *op) {
-  __builtin_prefetch(op);
-  __builtin_prefetch(reinterpret_cast<const char *>(op) + 64);
-}
-
 static std::string ref(const Value *v) { return "'" + valueRef(v) + "'"; }
 
 // One sequential walk over the op list (at a million ops every walk of the
@@ -74,12 +68,12 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
   const OpRule *rule = nullptr;
   Symbol ruleKind;
   bool haveRule = false;
-  for (auto it = g.ops().begin(), end = g.ops().end(); it != end; ++it) {
-    const Op &op = *it;
-    // The op list is a chain of dependent loads: fetch the next op while
-    // this one is checked.
-    if (auto next = std::next(it); next != end)
-      prefetchOp(&*next);
+  for (const Op &op : g.ops()) {
+    // The op list is a chain of dependent loads: fetch the ops and values
+    // a few dozen ahead while this one is checked (Graph.h).
+    prefetchAhead(op);
+    if (op.numResults())
+      prefetchAhead(op.result());
     for (unsigned i = 0; i < op.numOperands(); ++i) {
       const Value *v = op.operand(i);
       if (!v)

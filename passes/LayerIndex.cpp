@@ -124,8 +124,12 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
   LargeVector<uint32_t> numSuccs;
   numSuccs.reserve(g.numOps());
   bool topological = true;
-  for (const Op &op : g.ops())
+  for (const Op &op : g.ops()) {
+    prefetchAhead(op); // the list is a chain of loads from DRAM (Graph.h)
+    if (op.numResults())
+      prefetchAhead(op.result());
     topological &= ix.append(const_cast<Op &>(op), registry, numSuccs);
+  }
   if (!topological) {
     std::optional<std::vector<Op *>> sorted = g.topologicalOrder();
     if (!sorted)

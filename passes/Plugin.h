@@ -24,7 +24,10 @@
 //      line, and loadBuiltinRules() is gone.
 //   4: Graph keeps its ops and values in arenas (ir/LargeArray.h): its layout
 //      changed.
-#define PRUNEDEP_PLUGIN_API_VERSION 4
+//   5: Op and Value shrank (112 -> 56 and 64 -> 48 bytes): an op's operand and
+//      result pointers follow it in its arena, Op::operands()/results() and
+//      Value::uses() return llvm::ArrayRef instead of SmallVector references.
+#define PRUNEDEP_PLUGIN_API_VERSION 5
 
 namespace pd {
 

@@ -19,6 +19,7 @@ size_t resolveUnknownOps(const Graph &g, OpRegistry &rules, UnknownOpPolicy poli
   std::vector<Symbol> order;
   std::map<uint32_t, std::pair<const Op *, std::set<std::string>>> unknown;
   for (const Op &op : g.ops()) {
+    prefetchAhead(op); // the list is a chain of loads from DRAM (Graph.h)
     if (rules.lookup(op.kind()))
       continue;
     auto [it, inserted] = unknown.try_emplace(op.kind().id());

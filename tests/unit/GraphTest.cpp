@@ -105,3 +105,68 @@ TEST_CASE("the verifier tells a dangling operand from a use before its definitio
   g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("vb"), t4()}});
   CHECK(messageOf(g).find("'%vb' is defined twice") != std::string::npos);
 }
+
+// An op's operand and result pointers sit behind it in its arena, with their
+// counts in 16- and 13-bit fields; bigger counts move in front of the
+// pointers. Both layouts must give the same answers.
+TEST_CASE("ops with more operands or results than the narrow counts hold") {
+  Graph g;
+  Value *x = g.addInput(Symbol::get("x"), t4());
+  for (auto [numOperands, numResults] : {std::pair<size_t, size_t>{3, 2}, {70000, 1}, {1, 9000}}) {
+    std::vector<Value *> operands(numOperands, x);
+    std::vector<std::pair<Symbol, const Type *>> results;
+    for (size_t i = 0; i < numResults; ++i)
+      results.push_back({Symbol::get("w" + std::to_string(numOperands) + "_" + std::to_string(i)), t4()});
+    Op *op = g.createOp(Symbol::get("aten::wide"), operands, results);
+    CHECK(op->numOperands() == numOperands);
+    CHECK(op->operands().size() == numOperands);
+    CHECK(op->operand(numOperands - 1) == x);
+    REQUIRE(op->numResults() == numResults);
+    CHECK(op->result(numResults - 1)->definingOp() == op);
+    CHECK(op->result(numResults - 1)->resultNo() == numResults - 1);
+    CHECK(op->result(numResults - 1)->name().str() ==
+          "w" + std::to_string(numOperands) + "_" + std::to_string(numResults - 1));
+    CHECK(op->results()[0] == op->result(0));
+    CHECK(op->displayName() == op->result(0)->name().str());
+  }
+  CHECK(x->uses().size() == 3 + 70000 + 1);
+  CHECK(g.opIdBound() == 3);
+  CHECK(g.valueIdBound() == 1 + 2 + 1 + 9000);
+}
+
+// A value keeps its first use in place and moves its uses to an array of the
+// graph from the second on: every way of adding and dropping uses must keep
+// the list exact.
+TEST_CASE("use lists grow, shrink and move between values") {
+  Graph g;
+  Value *x = g.addInput(Symbol::get("x"), t4());
+  Value *y = g.addInput(Symbol::get("y"), t4());
+  std::vector<Op *> users;
+  for (int i = 0; i < 9; ++i)
+    users.push_back(g.createOp(Symbol::get("aten::relu"), {x}, {{Symbol::get("u" + std::to_string(i)), t4()}}));
+  REQUIRE(x->uses().size() == 9);
+  for (int i = 0; i < 9; ++i)
+    CHECK(x->uses()[i].user == users[i]);
+  g.setOperand(users[4], 0, y);
+  CHECK(x->uses().size() == 8);
+  REQUIRE(y->uses().size() == 1);
+  CHECK(y->uses()[0].user == users[4]);
+  CHECK(y->uses()[0].operandNo == 0);
+  g.replaceAllUsesWith(x, y);
+  CHECK_FALSE(x->hasUses());
+  CHECK(y->uses().size() == 9);
+  for (Op *u : users)
+    CHECK(u->operand(0) == y);
+  for (Op *u : users)
+    g.eraseOp(u);
+  CHECK_FALSE(y->hasUses());
+  CHECK(g.numOps() == 0);
+  // Back to one use after being out of line, then more again.
+  Op *a = g.createOp(Symbol::get("aten::add"), {y, y}, {{Symbol::get("a"), t4()}});
+  CHECK(y->uses().size() == 2);
+  CHECK(y->uses()[1].operandNo == 1);
+  g.setOperand(a, 1, x);
+  CHECK(y->uses().size() == 1);
+  CHECK(x->uses().size() == 1);
+  CHECK(x->uses()[0].operandNo == 1);
+}

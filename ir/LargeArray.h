@@ -69,10 +69,11 @@ template <typename T> using LargeVector = std::vector<T, LargeArrayAllocator<T>>
 // separate heap block among the parser's other allocations, a million-op list
 // was scattered over 300 MB of 4 KiB pages and a bare walk took 2.5x longer
 // per op at 1M ops than at 100k. Bump-allocated end to end instead, ops are
-// read in address order (the hardware prefetcher follows) from huge pages. Blocks start small (a graph of ten ops
-// takes 16 KiB) and double up to 2 MiB; from there they are 2 MiB-aligned
-// huge-page mappings of their own (not the LargeVector cache, whose blocks
-// they would fragment). Nothing is freed before the arena dies.
+// read in address order (the hardware prefetcher follows) from huge pages.
+// Blocks start small (a graph of ten ops takes 16 KiB) and double up to
+// 2 MiB; from there they are 2 MiB-aligned huge-page mappings of their own
+// (not the LargeVector cache, whose blocks they would fragment). Nothing is
+// freed before the arena dies.
 class Arena {
 public:
   Arena() = default;

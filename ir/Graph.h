@@ -174,6 +174,13 @@ inline void prefetchAhead(const Op &op) {
 inline void prefetchAhead(const Value *v) {
   __builtin_prefetch(reinterpret_cast<const char *>(v) + kPrefetchAheadBytes);
 }
+// For walks that read each op's results as well (verify, print, index):
+// the values lie ahead in their own arena, as the ops do in theirs.
+inline void prefetchAheadWithResults(const Op &op) {
+  prefetchAhead(op);
+  if (op.numResults())
+    prefetchAhead(op.result());
+}
 
 class Graph {
 public:

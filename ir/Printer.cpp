@@ -133,9 +133,7 @@ template <typename Flush> static void printGraphInChunks(const Graph &g, Flush &
   size_t ops = 0;
   // Flush in large chunks: one ostream call per op costs more than the text.
   for (const Op &op : g.ops()) {
-    prefetchAhead(op); // the list is a chain of loads from DRAM (Graph.h)
-    if (op.numResults())
-      prefetchAhead(op.result());
+    prefetchAheadWithResults(op); // the list is a chain of loads from DRAM (Graph.h)
     s += "  ";
     printOpTo(op, s, &cache);
     s += '\n';

@@ -71,9 +71,7 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
   for (const Op &op : g.ops()) {
     // The op list is a chain of dependent loads: fetch the ops and values
     // a few dozen ahead while this one is checked (Graph.h).
-    prefetchAhead(op);
-    if (op.numResults())
-      prefetchAhead(op.result());
+    prefetchAheadWithResults(op);
     for (unsigned i = 0; i < op.numOperands(); ++i) {
       const Value *v = op.operand(i);
       if (!v)

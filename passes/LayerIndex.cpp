@@ -125,9 +125,7 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
   numSuccs.reserve(g.numOps());
   bool topological = true;
   for (const Op &op : g.ops()) {
-    prefetchAhead(op); // the list is a chain of loads from DRAM (Graph.h)
-    if (op.numResults())
-      prefetchAhead(op.result());
+    prefetchAheadWithResults(op); // the list is a chain of loads from DRAM (Graph.h)
     topological &= ix.append(const_cast<Op &>(op), registry, numSuccs);
   }
   if (!topological) {

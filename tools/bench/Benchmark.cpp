@@ -22,7 +22,7 @@
 // fresh process per size, of per-op normalisation or of cross-size ratios.
 //
 //   prunedep-bench [--shape NAME]... [--max-ops N] [--rounds N] [--reps N]
-//                  [--stage NAME]... [--models DIR] [--no-frontend]
+//                  [--interval-ms N] [--stage NAME]... [--models DIR] [--no-frontend]
 //                  [--workdir DIR] [--channel-groups-max-ops N]
 #include "ir/Diagnostic.h"
 #include "ir/Printer.h"
@@ -56,8 +56,10 @@ namespace {
 struct Options {
   std::vector<std::string> shapes = syntheticShapeNames();
   size_t maxOps = 1000000;
-  // Runs of each stage per child (the minimum is kept), the same at every size.
+  // Draws of each stage per child (the minimum is kept), the same at every
+  // size; each draw is the mean of the runs that fill `intervalMs`.
   unsigned reps = 5;
+  unsigned intervalMs = 50;
   // Rounds of children per size (medians and ranges across them).
   unsigned rounds = 3;
   // Stages to time (empty: all); the children still parse and read memory.
@@ -145,8 +147,9 @@ bool exists(const std::string &path) {
 
 int usage() {
   std::cerr << "usage: prunedep-bench [--shape resnet|densenet|mobilenet|transformer]... [--max-ops N]\n"
-               "                      [--rounds N] [--reps N] [--stage NAME]... [--models DIR]\n"
-               "                      [--no-frontend] [--workdir DIR] [--channel-groups-max-ops N]\n";
+               "                      [--rounds N] [--reps N] [--interval-ms N] [--stage NAME]...\n"
+               "                      [--models DIR] [--no-frontend] [--workdir DIR]\n"
+               "                      [--channel-groups-max-ops N]\n";
   return 2;
 }
 
@@ -190,6 +193,7 @@ void measureShape(const Options &opt, const std::string &shapeName, GraphResults
       // As many repetitions at every size: the ratios compare like with like
       // (GraphMeasure.cpp, minOf).
       Measured m = runChild({"--measure-graph", files[i], std::to_string(opt.reps),
+                             std::to_string(opt.intervalMs / 1000.0),
                              n <= opt.channelGroupsMaxOps ? "with-channel-groups" : "without",
                              stageList(opt.stages)});
       if (!m.error.empty())
@@ -262,9 +266,9 @@ unsigned positiveCount(const char *option, const std::string &text) {
 int main(int argc, char **argv) {
   const std::string pipeline = PD_DEFAULT_PIPELINE;
   // The children: one graph, or one model through the frontend.
-  if (argc == 6 && std::string(argv[1]) == "--measure-graph")
-    return measureGraphFile(argv[2], static_cast<unsigned>(std::stoul(argv[3])), pipeline,
-                            std::string(argv[4]) == "with-channel-groups", splitStageList(argv[5]));
+  if (argc == 7 && std::string(argv[1]) == "--measure-graph")
+    return measureGraphFile(argv[2], static_cast<unsigned>(std::stoul(argv[3])), std::stod(argv[4]), pipeline,
+                            std::string(argv[5]) == "with-channel-groups", splitStageList(argv[6]));
   if (argc == 5 && std::string(argv[1]) == "--measure-frontend")
     return measureFrontend(argv[2], argv[3], static_cast<unsigned>(std::stoul(argv[4])));
 
@@ -284,6 +288,8 @@ int main(int argc, char **argv) {
         opt.maxOps = std::stoul(argv[++i]);
       } else if (a == "--reps" && more) {
         opt.reps = positiveCount("--reps", argv[++i]);
+      } else if (a == "--interval-ms" && more) {
+        opt.intervalMs = positiveCount("--interval-ms", argv[++i]);
       } else if (a == "--rounds" && more) {
         opt.rounds = positiveCount("--rounds", argv[++i]);
       } else if (a == "--stage" && more) {

@@ -13,6 +13,7 @@
 #include "tools/bench/Records.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -53,17 +54,51 @@ void emitTime(const std::string &stage, Elapsed e) {
   emit("cpu", stage, e.cpu);
 }
 
-// The minimum over exactly `reps` runs of `work`, which times itself (so
-// that what it sets up is not counted) and returns its Elapsed. The same
-// count at every size: the minimum of k draws from a noisy machine falls as
-// k grows, so a stage that ran until a time budget was used up (10x more
-// draws at 100k ops than at 1M) had its 1M/100k ratio inflated by the noise
-// alone. The bench's rounds (RoundStats.h) take care of unlucky children.
-template <typename Work> Elapsed minOf(unsigned reps, Work &&work) {
+// One draw of a stage: the mean time of k back-to-back runs of `work`, with k
+// chosen so that the k runs last at least `interval` seconds at every size
+// (work times itself, so that what it sets up is not counted). A stage of
+// 3 ns per op takes 0.3 ms at 100k ops and 3 ms at 1M: timed once, the 100k
+// draw is short enough to miss the timer ticks, interrupts and steals of a
+// shared machine that the 1M draw cannot miss, so the minimum of short draws
+// flattered 100k and inflated the 1M/100k ratio (per-round ratios of 5-21x).
+// An interval of the same length at every size has the same exposure. The
+// mean is unbiased whatever k is, unlike a minimum, which falls as draws are
+// added; k is capped so that a 1k-op stage of a microsecond stays bounded.
+struct IntervalTimer {
+  double interval;
+  static constexpr unsigned kMaxRuns = 100000;
+
+  template <typename Work> unsigned runsFor(Work &work) const {
+    double first = work().wall;
+    if (first >= interval)
+      return 1;
+    double k = std::ceil(interval / std::max(first, 1e-7));
+    return static_cast<unsigned>(std::min<double>(k, kMaxRuns));
+  }
+  template <typename Work> Elapsed meanOf(unsigned runs, Work &work) const {
+    Elapsed sum{0, 0};
+    for (unsigned i = 0; i < runs; ++i) {
+      Elapsed t = work();
+      sum.wall += t.wall;
+      sum.cpu += t.cpu;
+    }
+    return {sum.wall / runs, sum.cpu / runs};
+  }
+};
+
+// The minimum over exactly `reps` draws (IntervalTimer: each a mean over an
+// interval), after one run that sets the number of runs per draw and warms
+// up. The same count of draws at every size: the minimum of k draws from a
+// noisy machine falls as k grows, so a stage that ran until a time budget
+// was used up (10x more draws at 100k ops than at 1M) had its 1M/100k ratio
+// inflated by the noise alone. The bench's rounds (RoundStats.h) take care
+// of unlucky children.
+template <typename Work> Elapsed minOf(unsigned reps, const IntervalTimer &timer, Work &&work) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
+  const unsigned runs = timer.runsFor(work);
   Elapsed best{kInf, kInf};
   for (unsigned r = 0; r < std::max(reps, 1u); ++r) {
-    Elapsed t = work();
+    Elapsed t = timer.meanOf(runs, work);
     best.wall = std::min(best.wall, t.wall);
     best.cpu = std::min(best.cpu, t.cpu);
   }
@@ -90,14 +125,11 @@ std::string readFile(const std::string &path) {
   return ss.str();
 }
 
-// Runs `pipeline` over g with a fresh analysis cache. With `indexFirst`, the
-// layer index is built before the clock starts, so the time is the passes'
-// own.
+// Runs `pipeline` over g with a fresh analysis cache (the layer index built
+// on the clock, as in a real run).
 Elapsed timePipeline(Graph &g, const OpRegistry &rules, const PassRegistry &passes,
-                    const std::string &pipeline, bool indexFirst) {
+                    const std::string &pipeline) {
   AnalysisManager am(g, rules);
-  if (indexFirst)
-    am.getResult<LayerIndexAnalysis>();
   PassContext ctx;
   PassManager pm;
   for (auto &p : buildPipeline(pipeline, passes))
@@ -106,6 +138,35 @@ Elapsed timePipeline(Graph &g, const OpRegistry &rules, const PassRegistry &pass
   pm.run(g, am, ctx);
   return t0.elapsed();
 }
+
+// Times `pipeline` alone, over and over, on one analysis manager that keeps
+// the layer index (built once, before the first run) and drops every other
+// result after each run: a single analysis repeated k times (IntervalTimer)
+// neither rebuilds the index k times nor finds its own result cached.
+class PassesOnBuiltIndex {
+public:
+  PassesOnBuiltIndex(Graph &g, const OpRegistry &rules, const PassRegistry &passes, std::string pipeline)
+      : am_(g, rules), graph_(g), passes_(passes), pipeline_(std::move(pipeline)) {
+    am_.getResult<LayerIndexAnalysis>();
+  }
+  Elapsed operator()() {
+    PassContext ctx;
+    PassManager pm;
+    for (auto &p : buildPipeline(pipeline_, passes_))
+      pm.add(std::move(p));
+    Stopwatch t0;
+    pm.run(graph_, am_, ctx);
+    Elapsed e = t0.elapsed();
+    am_.invalidate(PreservedAnalyses::none().preserve<LayerIndexAnalysis>());
+    return e;
+  }
+
+private:
+  AnalysisManager am_;
+  Graph &graph_;
+  const PassRegistry &passes_;
+  std::string pipeline_;
+};
 
 std::unique_ptr<Graph> parseAndVerify(const std::string &text, OpRegistry &rules) {
   std::unique_ptr<Graph> g = parseGraph(text, "synthetic.pdir");
@@ -127,8 +188,10 @@ std::vector<std::string> graphStages(const std::string &defaultPipeline) {
   return stages;
 }
 
-int measureGraphFile(const std::string &path, unsigned reps, const std::string &defaultPipeline,
-                     bool channelGroups, const std::vector<std::string> &onlyStages) {
+int measureGraphFile(const std::string &path, unsigned reps, double interval,
+                     const std::string &defaultPipeline, bool channelGroups,
+                     const std::vector<std::string> &onlyStages) {
+  const IntervalTimer timer{interval};
   auto wanted = [&](const std::string &stage) {
     return onlyStages.empty() || std::find(onlyStages.begin(), onlyStages.end(), stage) != onlyStages.end();
   };
@@ -150,7 +213,7 @@ int measureGraphFile(const std::string &path, unsigned reps, const std::string &
       ops = g->numOps();
       emit("count", "ops", static_cast<double>(ops));
       emit("bytes", kIrHeap, static_cast<double>(heapInUse() + arenaMappedBytes() - heap0));
-      timePipeline(*g, rules, passes, defaultPipeline, false);
+      timePipeline(*g, rules, passes, defaultPipeline);
       emit("bytes", kPeakPipeline, static_cast<double>(peakResident() - rss0));
     }
 
@@ -159,7 +222,7 @@ int measureGraphFile(const std::string &path, unsigned reps, const std::string &
     auto timeStage = [&](const std::string &stage, auto &&work) {
       if (!wanted(stage))
         return false;
-      emitTime(stage, minOf(reps, work));
+      emitTime(stage, minOf(reps, timer, work));
       return true;
     };
     std::unique_ptr<Graph> g;
@@ -192,24 +255,23 @@ int measureGraphFile(const std::string &path, unsigned reps, const std::string &
     });
     for (const PipelineEntry &e : parsePipelineText(defaultPipeline)) {
       std::string one = passText(e);
-      timeStage(one, [&] { return timePipeline(*g, rules, passes, one, true); });
+      if (wanted(one))
+        timeStage(one, PassesOnBuiltIndex(*g, rules, passes, one));
     }
-    channelGroups = channelGroups &&
-                    timeStage("channel-groups", [&] {
-                      return timePipeline(*g, rules, passes, "channel-groups", true);
-                    });
+    channelGroups = channelGroups && wanted("channel-groups") &&
+                    timeStage("channel-groups", PassesOnBuiltIndex(*g, rules, passes, "channel-groups"));
     timeStage("default pipeline",
-              [&] { return timePipeline(*g, rules, passes, defaultPipeline, false); });
+              [&] { return timePipeline(*g, rules, passes, defaultPipeline); });
     if (channelGroups) {
       size_t rss0 = resetPeakResident();
-      timePipeline(*g, rules, passes, "channel-groups", false);
+      timePipeline(*g, rules, passes, "channel-groups");
       emit("bytes", kPeakChannelGroups, static_cast<double>(peakResident() - rss0));
     }
     g.reset();
     timeStage(kWholeRun, [&] {
       Stopwatch t0;
       std::unique_ptr<Graph> h = parseAndVerify(text, rules);
-      timePipeline(*h, rules, passes, defaultPipeline, false);
+      timePipeline(*h, rules, passes, defaultPipeline);
       return t0.elapsed();
     });
     return 0;

@@ -2,8 +2,9 @@
 // times print, parse, verify, the layer index, each pass of the default
 // pipeline and channel-groups alone, the whole default pipeline, and parse +
 // verify + pipeline together; and reads the IR's heap and the peak memory.
-// Every time is the minimum over `reps` runs, as many at every size (see
-// minOf in GraphMeasure.cpp). Writes records (Records.h).
+// Every time is the minimum over `reps` draws, as many at every size, each
+// draw the mean of as many back-to-back runs as fill `interval` seconds (see
+// IntervalTimer and minOf in GraphMeasure.cpp). Writes records (Records.h).
 #pragma once
 #include <string>
 #include <vector>
@@ -22,7 +23,8 @@ inline constexpr const char *kWholeRun = "parse + verify + pipeline";
 // left out (it tracks every channel: gigabytes at a million ops). A non-empty
 // `onlyStages` times only those stages (names of graphStages); the graph is
 // still parsed and the memory records are still read.
-int measureGraphFile(const std::string &path, unsigned reps, const std::string &defaultPipeline,
-                     bool channelGroups, const std::vector<std::string> &onlyStages);
+int measureGraphFile(const std::string &path, unsigned reps, double interval,
+                     const std::string &defaultPipeline, bool channelGroups,
+                     const std::vector<std::string> &onlyStages);
 
 } // namespace pd::bench

@@ -48,7 +48,7 @@ DependencySets computeInputChannelDependency(const Graph &g, const LayerIndex &i
         reaches[v] = 1;
   }
   return DependencySets::fromClasses(ix, uf, [&](const Layer &l) {
-    return ix.has(l.position, Trait::ChannelTarget) || ix.has(l.position, Trait::WeightLayer);
+    return ix.layerHas(l.id, Trait::ChannelTarget) || ix.layerHas(l.id, Trait::WeightLayer);
   });
 }
 

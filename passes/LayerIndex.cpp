@@ -61,12 +61,18 @@ __attribute__((flatten)) bool LayerIndex::append(Op &op, const OpRegistry &regis
     uint32_t &l = layerOfName_[name.id()];
     if (l == kNoLayer) {
       l = numLayers();
-      layers_.push_back({name, &op, pos});
+      addLayer(name, op, r, pos);
     }
     layerOf_[pos] = l;
   }
   addFacts(op, r, layerOf_[pos] != kNoLayer);
   return ok;
+}
+
+void LayerIndex::addLayer(Symbol name, const Op &op, const OpRule *rule, uint32_t pos) {
+  static_assert(static_cast<size_t>(Trait::Count) <= 16, "layerTraits_ holds a bit per trait");
+  layers_.push_back({name, &op, pos, numLayers()});
+  layerTraits_.push_back(rule ? static_cast<uint16_t>(rule->traits.to_ulong()) : 0);
 }
 
 void LayerIndex::addFacts(const Op &op, const OpRule *rule, bool isLayer) {
@@ -104,6 +110,7 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
     // Sized for the worst case once (every op a layer; symbol ids mostly
     // below values + ops): growing them would copy them over and over.
     ix.layers_.reserve(g.numOps());
+    ix.layerTraits_.reserve(g.numOps());
     ix.layerOfName_.assign(size_t(g.valueIdBound()) + g.opIdBound() + 1024, kNoLayer);
     ix.predBegin_.reserve(g.numOps() + 1);
     ix.predBegin_.push_back(0);

@@ -22,6 +22,7 @@
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/DenseMap.h>
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,7 @@ struct Layer {
   Symbol name;       // module path
   const Op *op;      // its first call in graph order
   uint32_t position; // position of that call
+  uint32_t id;       // its layer id (graph order)
   std::string_view str() const { return name.str(); }
 };
 
@@ -123,6 +125,14 @@ public:
   // names scattered over the symbol pool.
   uint32_t nameRank(uint32_t layer) const { return nameRank_[layer]; }
 
+  // has(layer.position, t), from two bytes per layer: the analyses ask it of
+  // every layer to pick the ones they report, and at a million ops reading
+  // the rule pointer at each layer's position streams the whole 8 MB rule
+  // array from DRAM.
+  bool layerHas(uint32_t layer, Trait t) const {
+    return layerTraits_[layer] >> static_cast<unsigned>(t) & 1;
+  }
+
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 
 private:
@@ -132,6 +142,7 @@ private:
   static constexpr uint32_t kBigGroups = ~0u;
 
   bool append(Op &op, const OpRegistry &registry, LargeVector<uint32_t> &numSuccs);
+  void addLayer(Symbol name, const Op &op, const OpRule *rule, uint32_t pos);
   void addFacts(const Op &op, const OpRule *rule, bool isLayer);
 
   // Every array grows with the graph: huge-page, reused memory (LargeArray.h).
@@ -146,6 +157,7 @@ private:
   LargeVector<uint32_t> predBegin_, preds_, succBegin_, succs_;
   LargeVector<uint32_t> operandBegin_, operandValues_, resultBegin_, resultValues_;
   LargeVector<Layer> layers_;
+  LargeVector<uint16_t> layerTraits_; // by layer id: a bit per Trait of its rule
   LargeVector<uint32_t> layerOfName_; // by name symbol id: layer id or kNoLayer
   LargeVector<uint32_t> byName_;
   LargeVector<uint32_t> nameRank_; // by layer id: its index in byName_

@@ -27,7 +27,9 @@
 //   5: Op and Value shrank (112 -> 56 and 64 -> 48 bytes): an op's operand and
 //      result pointers follow it in its arena, Op::operands()/results() and
 //      Value::uses() return llvm::ArrayRef instead of SmallVector references.
-#define PRUNEDEP_PLUGIN_API_VERSION 5
+//   6: LayerIndex holds each layer's rule traits (layerHas): its layout
+//      changed; Layer gained its id.
+#define PRUNEDEP_PLUGIN_API_VERSION 6
 
 namespace pd {
 

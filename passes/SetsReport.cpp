@@ -12,12 +12,12 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
     : title_(std::move(title)), graphOrder_(sets.graphOrder().begin(), sets.graphOrder().end()) {
   // Sized once: a million-op graph has hundreds of thousands of sets.
   size_t numMembers = 0;
-  uint32_t lastPosition = 0;
+  uint32_t lastLayer = 0;
   for (DependencySets::Set s : sets.sets()) {
     numMembers += s.size();
     if (s.size() > 1)
       for (const Layer &l : s)
-        lastPosition = std::max(lastPosition, l.position);
+        lastLayer = std::max(lastLayer, l.id);
   }
   members_.reserve(numMembers);
   begin_.reserve(sets.sets().size() + 1);
@@ -26,19 +26,31 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
   // The channel counts (only the text report shows them, and only for sets
   // of two or more) read each member's Op. Members come in name order, which
   // at a million ops scatters those reads over hundreds of MB of IR; read
-  // them in graph order instead (a layer's position is unique: its first
-  // call), which is the order the ops sit in memory.
+  // them in layer order instead (graph order, the order the ops sit in
+  // memory), with the Op of the member kAhead places on prefetched: the ops
+  // of a set's members are still far apart, a DRAM miss each, and the
+  // prefetches let those misses overlap.
   constexpr uint32_t kNone = ~0u;
+  constexpr size_t kAhead = 16;
   const Layer *first = sets.members().data();
-  LargeVector<uint32_t> memberAt(numMembers ? size_t(lastPosition) + 1 : 0, kNone);
+  LargeVector<uint32_t> memberAt(numMembers ? size_t(lastLayer) + 1 : 0, kNone);
   for (DependencySets::Set s : sets.sets())
     if (s.size() > 1)
       for (const Layer &l : s)
-        memberAt[l.position] = static_cast<uint32_t>(&l - first);
-  LargeVector<std::optional<int64_t>> channels(memberAt.empty() ? 0 : numMembers);
+        memberAt[l.id] = static_cast<uint32_t>(&l - first);
+  LargeVector<uint32_t> inLayerOrder;
   for (uint32_t member : memberAt)
     if (member != kNone)
-      channels[member] = channelsOf(first[member]);
+      inLayerOrder.push_back(member);
+  LargeVector<std::optional<int64_t>> channels(inLayerOrder.empty() ? 0 : numMembers);
+  for (size_t i = 0; i < inLayerOrder.size(); ++i) {
+    if (i + kAhead < inLayerOrder.size()) {
+      const char *op = reinterpret_cast<const char *>(first[inLayerOrder[i + kAhead]].op);
+      __builtin_prefetch(op);
+      __builtin_prefetch(op + 64); // its operand and result pointers run past the first line
+    }
+    channels[inLayerOrder[i]] = channelsOf(first[inLayerOrder[i]]);
+  }
 
   begin_.push_back(0);
   for (DependencySets::Set s : sets.sets()) {

@@ -87,6 +87,10 @@ public:
   unsigned numResults() const { return wideCounts_ ? wide()->results : numResults_; }
 
   const AttributeList &attrs() const { return *attrs_; }
+  // Starts loading the line holding the attribute list pointer, for a reader
+  // that will ask many scattered ops for an attribute (the lists themselves
+  // are interned and shared, so usually in cache).
+  void prefetchAttrs() const { __builtin_prefetch(&attrs_); }
   const Attribute *attr(Symbol name) const;
   const Attribute *attr(std::string_view name) const;
   std::optional<int64_t> intAttr(std::string_view name) const;

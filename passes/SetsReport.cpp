@@ -12,44 +12,31 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
     : title_(std::move(title)), graphOrder_(sets.graphOrder().begin(), sets.graphOrder().end()) {
   // Sized once: a million-op graph has hundreds of thousands of sets.
   size_t numMembers = 0;
-  uint32_t lastLayer = 0;
-  for (DependencySets::Set s : sets.sets()) {
+  for (DependencySets::Set s : sets.sets())
     numMembers += s.size();
-    if (s.size() > 1)
-      for (const Layer &l : s)
-        lastLayer = std::max(lastLayer, l.id);
-  }
   members_.reserve(numMembers);
   begin_.reserve(sets.sets().size() + 1);
   channels_.reserve(sets.sets().size());
 
   // The channel counts (only the text report shows them, and only for sets
-  // of two or more) read each member's Op. Members come in name order, which
-  // at a million ops scatters those reads over hundreds of MB of IR; read
-  // them in layer order instead (graph order, the order the ops sit in
-  // memory), with the Op of the member kAhead places on prefetched: the ops
-  // of a set's members are still far apart, a DRAM miss each, and the
-  // prefetches let those misses overlap.
-  constexpr uint32_t kNone = ~0u;
+  // of two or more) read each member's Op attributes (outChannels /
+  // inChannels). Members come in name order, so at a million ops those reads
+  // are DRAM misses scattered over hundreds of MB of IR: the attribute
+  // pointer of the member kAhead places on is prefetched, so that the misses
+  // overlap. (Reading them in graph order instead, the earlier way, put a
+  // random write per member into the arrays that map one order to the other.)
   constexpr size_t kAhead = 16;
   const Layer *first = sets.members().data();
-  LargeVector<uint32_t> memberAt(numMembers ? size_t(lastLayer) + 1 : 0, kNone);
+  LargeVector<uint32_t> labelled; // members of sets of two or more, in member order
   for (DependencySets::Set s : sets.sets())
     if (s.size() > 1)
       for (const Layer &l : s)
-        memberAt[l.id] = static_cast<uint32_t>(&l - first);
-  LargeVector<uint32_t> inLayerOrder;
-  for (uint32_t member : memberAt)
-    if (member != kNone)
-      inLayerOrder.push_back(member);
-  LargeVector<std::optional<int64_t>> channels(inLayerOrder.empty() ? 0 : numMembers);
-  for (size_t i = 0; i < inLayerOrder.size(); ++i) {
-    if (i + kAhead < inLayerOrder.size()) {
-      const char *op = reinterpret_cast<const char *>(first[inLayerOrder[i + kAhead]].op);
-      __builtin_prefetch(op);
-      __builtin_prefetch(op + 64); // its operand and result pointers run past the first line
-    }
-    channels[inLayerOrder[i]] = channelsOf(first[inLayerOrder[i]]);
+        labelled.push_back(static_cast<uint32_t>(&l - first));
+  LargeVector<std::optional<int64_t>> channels(labelled.empty() ? 0 : numMembers);
+  for (size_t i = 0; i < labelled.size(); ++i) {
+    if (i + kAhead < labelled.size())
+      first[labelled[i + kAhead]].op->prefetchAttrs();
+    channels[labelled[i]] = channelsOf(first[labelled[i]]);
   }
 
   begin_.push_back(0);

@@ -45,7 +45,7 @@ const DependencySets::Set *DependencySets::find(Symbol name) const {
 // scattered 24-byte writes over 10 MB.)
 DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
                                            const std::function<bool(const Layer &)> &reported) {
-  constexpr uint32_t kNone = ~0u, kAhead = 16;
+  constexpr uint32_t kNone = ~0u, kAhead = 64;
   const uint32_t numLayers = ix.numLayers();
   // Graph order: each layer's class, numbered densely as first met, and
   // whether the class holds a reported layer.

@@ -25,7 +25,7 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
   // pointer of the member kAhead places on is prefetched, so that the misses
   // overlap. (Reading them in graph order instead, the earlier way, put a
   // random write per member into the arrays that map one order to the other.)
-  constexpr size_t kAhead = 16;
+  constexpr size_t kAhead = 64;
   const Layer *first = sets.members().data();
   LargeVector<uint32_t> labelled; // members of sets of two or more, in member order
   for (DependencySets::Set s : sets.sets())

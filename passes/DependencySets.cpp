@@ -43,23 +43,18 @@ const DependencySets::Set *DependencySets::find(Symbol name) const {
 // misses overlap. (Writing the
 // Layer records from graph order to their name-ordered places instead
 // scattered 24-byte writes over 10 MB.)
-DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
+DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &&uf,
                                            const std::function<bool(const Layer &)> &reported) {
   constexpr uint32_t kNone = ~0u, kAhead = 64;
   const uint32_t numLayers = ix.numLayers();
   // Graph order: each layer's class, numbered densely as first met, and
   // whether the class holds a reported layer.
-  LargeVector<uint32_t> classOf(numLayers), classOfLeader(uf.size(), kNone);
-  LargeVector<uint8_t> isReported(numLayers), reportedClass;
+  uint32_t numClasses = 0;
+  const LargeVector<uint32_t> classOf = uf.takeClassNumbers(numLayers, numClasses);
+  LargeVector<uint8_t> isReported(numLayers), reportedClass(numClasses, 0);
   for (uint32_t l = 0; l < numLayers; ++l) {
-    uint32_t &c = classOfLeader[uf.find(l)];
-    if (c == kNone) {
-      c = static_cast<uint32_t>(reportedClass.size());
-      reportedClass.push_back(0);
-    }
-    classOf[l] = c;
     isReported[l] = reported(ix.layer(l));
-    reportedClass[c] |= isReported[l];
+    reportedClass[classOf[l]] |= isReported[l];
   }
 
   // The layers in name order (sorted once, in the LayerIndex) give every order
@@ -68,7 +63,7 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &uf,
   // sorts the sets. First the sets' sizes, and each name's set.
   llvm::ArrayRef<uint32_t> byName = ix.layersByName();
   DependencySets out;
-  LargeVector<uint32_t> setOfClass(reportedClass.size(), kNone), count;
+  LargeVector<uint32_t> setOfClass(numClasses, kNone), count;
   LargeVector<uint32_t> setAtName(numLayers); // the set of the i-th layer by name, or kNone
   uint32_t numMembers = 0;
   for (uint32_t i = 0; i < numLayers; ++i) {

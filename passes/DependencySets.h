@@ -38,10 +38,10 @@ public:
   // The set holding the layer called `name`, or null.
   const Set *find(Symbol name) const;
 
-  // Reads the classes of `uf` (whose elements 0..numLayers-1 are the layers):
-  // one set per class holding a layer for which `reported` is true, with every
-  // layer of that class as a member.
-  static DependencySets fromClasses(const LayerIndex &ix, UnionFind &uf,
+  // Reads the classes of `uf` (whose elements 0..numLayers-1 are the layers),
+  // which it uses up: one set per class holding a layer for which `reported`
+  // is true, with every layer of that class as a member.
+  static DependencySets fromClasses(const LayerIndex &ix, UnionFind &&uf,
                                     const std::function<bool(const Layer &)> &reported);
 
 private:

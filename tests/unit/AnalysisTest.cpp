@@ -165,6 +165,34 @@ TEST_CASE("union-find agrees with a naive partition, and takeLeaders with find")
   CHECK(uf.size() == 0);
 }
 
+TEST_CASE("takeClassNumbers numbers the classes of a prefix in order of first element") {
+  // Elements 0..299 are asked for; their leaders may lie beyond them (the
+  // memo cells of the analyses), and a class may have no element below 300.
+  std::mt19937 rng(11);
+  UnionFind uf(1000);
+  for (int k = 0; k < 600; ++k)
+    uf.unite(rng() % 1000, rng() % 1000);
+  uf.unite(999, 5); // a leader far beyond the prefix (999 wins a tie)
+  std::vector<uint32_t> leader(300);
+  for (uint32_t i = 0; i < 300; ++i)
+    leader[i] = uf.find(i);
+  uint32_t numClasses = 0;
+  LargeVector<uint32_t> number = uf.takeClassNumbers(300, numClasses);
+  REQUIRE(number.size() == 300);
+  CHECK(uf.size() == 0);
+  // Same class <=> same number, and numbers appear as 0, 1, 2, ... in order.
+  std::map<uint32_t, uint32_t> numberOfLeader;
+  uint32_t expectNext = 0;
+  for (uint32_t i = 0; i < 300; ++i) {
+    auto [it, fresh] = numberOfLeader.emplace(leader[i], expectNext);
+    if (fresh)
+      ++expectNext;
+    CHECK(number[i] == it->second);
+  }
+  CHECK(numClasses == expectNext);
+  CHECK(numClasses < 300); // 600 random unions leave fewer classes than elements
+}
+
 TEST_CASE("channel facts come from the op table and the shapes") {
   auto g = parseGraph(
       "graph @g(%x: f32[1,8,4,4]) {\n"

@@ -87,10 +87,14 @@ public:
   unsigned numResults() const { return wideCounts_ ? wide()->results : numResults_; }
 
   const AttributeList &attrs() const { return *attrs_; }
-  // Starts loading the line holding the attribute list pointer, for a reader
-  // that will ask many scattered ops for an attribute (the lists themselves
+  // Starts loading the lines holding the kind and the attribute list
+  // pointer (often one line), for a reader that will ask many scattered ops
+  // for their kind's rule and an attribute (the attribute lists themselves
   // are interned and shared, so usually in cache).
-  void prefetchAttrs() const { __builtin_prefetch(&attrs_); }
+  void prefetchKindAndAttrs() const {
+    __builtin_prefetch(&kind_);
+    __builtin_prefetch(&attrs_);
+  }
   const Attribute *attr(Symbol name) const;
   const Attribute *attr(std::string_view name) const;
   std::optional<int64_t> intAttr(std::string_view name) const;

@@ -13,11 +13,11 @@ public:
     bool batchnorm = options().get("prune-type") == "batchnorm";
     const DependencySets &sets = batchnorm ? am.getResult<BatchNormDependencyAnalysis>()
                                            : am.getResult<ChannelDependencyAnalysis>();
-    const LayerIndex &ix = am.getResult<LayerIndexAnalysis>();
+    LayerRuleReader ruleOf(am.getResult<LayerIndexAnalysis>());
     addResult(ctx, *this,
               std::make_unique<SetsResult>(
                   std::string("channel-dependency (") + (batchnorm ? "batchnorm" : "filter") + ")",
-                  sets, [&](const Layer &l) { return outChannels(*l.op, ix.rule(l.position)); }));
+                  sets, [&](const Layer &l) { return outChannels(*l.op, ruleOf(l)); }));
     return PreservedAnalyses::all();
   }
 };

@@ -10,10 +10,10 @@ class InputChannelDependencyPass : public Pass {
 public:
   PreservedAnalyses run(Graph &, AnalysisManager &am, PassContext &ctx) override {
     const DependencySets &sets = am.getResult<InputChannelDependencyAnalysis>();
-    const LayerIndex &ix = am.getResult<LayerIndexAnalysis>();
+    LayerRuleReader ruleOf(am.getResult<LayerIndexAnalysis>());
     addResult(ctx, *this,
               std::make_unique<SetsResult>("input-channel-dependency", sets, [&](const Layer &l) {
-                return inChannels(*l.op, ix.rule(l.position));
+                return inChannels(*l.op, ruleOf(l));
               }));
     return PreservedAnalyses::all();
   }

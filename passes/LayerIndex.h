@@ -173,6 +173,30 @@ inline Symbol displaySymbol(const Op &op) {
   return op.kind();
 }
 
+// A layer's rule, for a reader going through many layers in name order (the
+// channel labels of the reports). The rule follows from the op's kind, which
+// such a reader reads from the Op anyway, and a set's members are mostly of
+// one kind: remembering the last kind's rule saves reading rule(position),
+// a DRAM miss per layer at a million ops.
+class LayerRuleReader {
+public:
+  explicit LayerRuleReader(const LayerIndex &ix) : ix_(&ix) {}
+  const OpRule *operator()(const Layer &l) {
+    if (l.op->kind() != kind_ || !read_) {
+      kind_ = l.op->kind();
+      rule_ = ix_->rule(l.position);
+      read_ = true;
+    }
+    return rule_;
+  }
+
+private:
+  const LayerIndex *ix_;
+  Symbol kind_;
+  const OpRule *rule_ = nullptr;
+  bool read_ = false;
+};
+
 // The LayerIndex as a cached analysis, shared by all five dependency analyses.
 struct LayerIndexAnalysis {
   static AnalysisKey Key;

@@ -22,7 +22,7 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
   // of two or more) read each member's Op attributes (outChannels /
   // inChannels). Members come in name order, so at a million ops those reads
   // are DRAM misses scattered over hundreds of MB of IR: the attribute
-  // pointer of the member kAhead places on is prefetched, so that the misses
+  // lines of the member kAhead places on are prefetched, so that the misses
   // overlap. (Reading them in graph order instead, the earlier way, put a
   // random write per member into the arrays that map one order to the other.)
   constexpr size_t kAhead = 64;
@@ -35,7 +35,7 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
   LargeVector<std::optional<int64_t>> channels(labelled.empty() ? 0 : numMembers);
   for (size_t i = 0; i < labelled.size(); ++i) {
     if (i + kAhead < labelled.size())
-      first[labelled[i + kAhead]].op->prefetchAttrs();
+      first[labelled[i + kAhead]].op->prefetchKindAndAttrs();
     channels[labelled[i]] = channelsOf(first[labelled[i]]);
   }
 

@@ -1,7 +1,8 @@
 #include "passes/AttentionWeightDependency.h"
 
-#include "passes/WalkSteps.h"
+#include "passes/DisplaySymbols.h"
 #include "passes/OpFacts.h"
+#include "passes/WalkSteps.h"
 
 #include <algorithm>
 
@@ -91,7 +92,7 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
   // belowRev[n - 1 - pos]: the sets of the ops below, in the sweep's order.
   LargeVector<CappedSet<2>> belowRev;
   belowRev.reserve(n);
-  LargeVector<uint32_t> matmuls; // positions with a group, last first
+  LargeVector<uint32_t> matmuls; // positions with a group, last first (reversed below)
   for (uint32_t pos = n; pos-- > 0;) {
     CappedSet<2> &s = belowRev.emplace_back();
     if (steps[pos] == Step::Collect)
@@ -111,15 +112,16 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
   LargeVector<RankSet> sets;
   out.groups_.reserve(matmuls.size());
   sets.reserve(matmuls.size());
-  for (auto it = matmuls.rbegin(); it != matmuls.rend(); ++it) {
-    uint32_t pos = *it;
+  std::reverse(matmuls.begin(), matmuls.end()); // graph order
+  // The matmuls' names are in the IR: read as a stream, with prefetches.
+  DisplaySymbolStream nameOf(ix, matmuls);
+  for (uint32_t pos : matmuls) {
     const CappedSet<4> &up = above[pos];
     uint32_t down = belowRev[n - 1 - pos].ids[0];
     std::array<uint32_t, 3> qkv = {up.ids[0], up.ids[1], up.ids[2]};
     // Layer ids are numbered in graph order of the first call.
     std::sort(qkv.begin(), qkv.end());
-    const Op *op = &ix.op(pos);
-    out.groups_.push_back({op, displaySymbol(*op),
+    out.groups_.push_back({&ix.op(pos), nameOf.next(),
                            {ix.layer(qkv[0]), ix.layer(qkv[1]), ix.layer(qkv[2]), ix.layer(down)}});
     sets.push_back({ix.nameRank(qkv[0]), ix.nameRank(qkv[1]), ix.nameRank(qkv[2]), ix.nameRank(down)});
   }

@@ -73,35 +73,45 @@ struct Requirements {
 GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
   constexpr uint32_t kNone = ~0u;
-  LargeVector<uint32_t> requiredAt(ix.size(), kNone); // index into `required`
+  const uint32_t n = ix.size();
+  // requiredAt[pos]: index into `required`, or kNone. Left unfilled when
+  // allocated (Slot): the sweep runs from the last op up, writes every
+  // position as it goes and reads only those below the current one.
+  struct Slot {
+    uint32_t index;
+    Slot() {} // no fill: every slot is written before it is read
+  };
+  LargeVector<Slot> requiredAt(n);
   LargeVector<Requirements> required;
-  for (uint32_t pos = ix.size(); pos-- > 0;) {
+  for (uint32_t pos = n; pos-- > 0;) {
     Requirements req;
     for (uint32_t user : ix.succs(pos)) {
       int64_t own = ix.requiredGroups(user);
       if (own > 1 && !req.add(own))
         noCommonMultiple(ix.op(user));
-      if (steps[user] == Step::Pass && requiredAt[user] != kNone &&
-          !req.merge(required[requiredAt[user]]))
+      if (steps[user] == Step::Pass && requiredAt[user].index != kNone &&
+          !req.merge(required[requiredAt[user].index]))
         noCommonMultiple(ix.op(user));
     }
     if (req.any()) {
-      requiredAt[pos] = static_cast<uint32_t>(required.size());
+      requiredAt[pos].index = static_cast<uint32_t>(required.size());
       required.push_back(req);
+    } else {
+      requiredAt[pos].index = kNone;
     }
   }
 
   // Per layer: its own counts, plus what is required of it when it is a
   // conv/linear layer (the walks collect it).
   LargeVector<Requirements> perLayer(ix.numLayers());
-  for (uint32_t pos = 0; pos < ix.size(); ++pos) {
+  for (uint32_t pos = 0; pos < n; ++pos) {
     uint32_t l = ix.layerOf(pos);
     if (l == LayerIndex::kNoLayer)
       continue;
     if (int64_t own = ix.requiredGroups(pos); own && !perLayer[l].add(own))
       noCommonMultiple(ix.op(pos));
-    if (steps[pos] == Step::Collect && requiredAt[pos] != kNone &&
-        !perLayer[l].merge(required[requiredAt[pos]]))
+    if (steps[pos] == Step::Collect && requiredAt[pos].index != kNone &&
+        !perLayer[l].merge(required[requiredAt[pos].index]))
       noCommonMultiple(ix.op(pos));
   }
 

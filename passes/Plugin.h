@@ -28,7 +28,8 @@
 //      result pointers follow it in its arena, Op::operands()/results() and
 //      Value::uses() return llvm::ArrayRef instead of SmallVector references.
 //   6: LayerIndex holds each layer's rule traits (layerHas): its layout
-//      changed; Layer gained its id.
+//      changed; Layer gained its id; ReshapeDependency keeps its entries in
+//      flat arrays (size() and entry(e) instead of ops()).
 #define PRUNEDEP_PLUGIN_API_VERSION 6
 
 namespace pd {

@@ -1,5 +1,7 @@
 #include "passes/ReshapeDependency.h"
 
+#include "passes/DisplaySymbols.h"
+#include "passes/GraphWalk.h"
 #include "passes/WalkSteps.h"
 
 #include <algorithm>
@@ -20,32 +22,45 @@ ReshapeDependencyAnalysis::Result ReshapeDependencyAnalysis::run(Graph &, Analys
 // when those regions are bounded, as they are in real models. (The answer
 // itself can be quadratic: n views below one add of n convs list n each.)
 //
-// The layers each walk found are kept in one flat array (an entry's are a
+// The layer ids each walk found are kept in one flat array (an entry's are a
 // slice of it), sorted by their rank in the index's name order, which is the
-// order of their names without reading a name per comparison.
+// order of their names without reading a name per comparison. The views'
+// names are in the IR: read as the walks go, with prefetches well ahead
+// (DisplaySymbols.h).
 ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
-  constexpr uint32_t kNotView = ~0u;
-  LargeVector<uint32_t> entryOf(ix.size(), kNotView);
-  EpochMarks seenOp(ix.size()), seenLayer(ix.numLayers());
-  std::vector<uint32_t> found;     // layer ids of the current walk
-  LargeVector<uint32_t> foundAll;  // every entry's layer ids, entry after entry
-  LargeVector<uint32_t> foundFrom; // entry e's are foundAll[foundFrom[e], foundFrom[e + 1])
+  ReshapeDependency out;
+  LargeVector<uint32_t> &views = out.views_;
+  for (uint32_t pos = 0; pos < ix.size(); ++pos)
+    if (ix.has(pos, Trait::View))
+      views.push_back(pos);
+
+  // One word per op for both facts a walk asks of it (one array to clear and
+  // to miss in, not two): kWalked | e for the view of entry e once walked,
+  // otherwise the number of the last walk that reached the op. Walks are
+  // numbered from 1 and there are fewer than 2^31 views (an Op alone is 56
+  // bytes), so the two never meet.
+  constexpr uint32_t kWalked = 1u << 31;
+  LargeVector<uint32_t> state(ix.size(), 0);
+  EpochMarks seenLayer(ix.numLayers());
+  std::vector<uint32_t> found; // layer ids of the current walk
+  LargeVector<uint32_t> &foundAll = out.layers_;
+  LargeVector<uint32_t> &foundFrom = out.layersFrom_;
+  foundFrom.reserve(views.size() + 1);
   foundFrom.push_back(0);
+  out.names_.reserve(views.size());
+  DisplaySymbolStream nameOf(ix, views);
   std::vector<uint32_t> work;
 
-  ReshapeDependency out;
   auto addLayer = [&](uint32_t l) {
     if (seenLayer.mark(l))
       found.push_back(l);
   };
-  for (uint32_t view = 0; view < ix.size(); ++view) {
-    if (!ix.has(view, Trait::View))
-      continue;
-    seenOp.nextEpoch();
+  for (uint32_t e = 0; e < views.size(); ++e) {
+    const uint32_t view = views[e], walk = e + 1;
     seenLayer.nextEpoch();
     found.clear();
-    seenOp.mark(view);
+    state[view] = walk;
     // The view itself is checked like every other op (NNI starts its queue
     // with the view): a view that is a layer or a barrier has no parents.
     if (steps[view] == Step::Collect)
@@ -56,32 +71,34 @@ ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
       uint32_t pos = work.back();
       work.pop_back();
       for (uint32_t p : ix.preds(pos)) {
-        if (!seenOp.mark(p))
+        const uint32_t st = state[p];
+        if (st == walk)
           continue;
-        Step s = steps[p];
-        if (s == Step::Collect) {
-          addLayer(ix.layerOf(p));
-        } else if (s == Step::Pass) {
-          if (entryOf[p] != kNotView) {
-            for (uint32_t i = foundFrom[entryOf[p]]; i < foundFrom[entryOf[p] + 1]; ++i)
+        const Step s = steps[p];
+        if (st & kWalked) {
+          // An earlier view: its answer. Left unmarked to keep its entry (a
+          // second path to it adds the same layers, which seenLayer drops).
+          const uint32_t earlier = st & ~kWalked;
+          if (s == Step::Collect)
+            addLayer(ix.layerOf(p));
+          else if (s == Step::Pass)
+            for (uint32_t i = foundFrom[earlier]; i < foundFrom[earlier + 1]; ++i)
               addLayer(foundAll[i]);
-          } else {
-            work.push_back(p);
-          }
+          continue;
         }
+        state[p] = walk;
+        if (s == Step::Collect)
+          addLayer(ix.layerOf(p));
+        else if (s == Step::Pass)
+          work.push_back(p);
       }
     }
-    const Op &op = ix.op(view);
-    ReshapeEntry e{&op, displaySymbol(op), {}};
+    state[view] = kWalked | e;
     std::sort(found.begin(), found.end(),
               [&](uint32_t a, uint32_t b) { return ix.nameRank(a) < ix.nameRank(b); });
-    e.layers.reserve(found.size());
-    for (uint32_t l : found)
-      e.layers.push_back(ix.layer(l));
-    entryOf[view] = static_cast<uint32_t>(out.ops_.size());
-    out.ops_.push_back(std::move(e));
     foundAll.insert(foundAll.end(), found.begin(), found.end());
     foundFrom.push_back(static_cast<uint32_t>(foundAll.size()));
+    out.names_.push_back(nameOf.next());
   }
   return out;
 }

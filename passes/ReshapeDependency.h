@@ -8,25 +8,36 @@
 #include "passes/AnalysisManager.h"
 #include "passes/LayerIndex.h"
 
-#include <vector>
+#include <llvm/ADT/ArrayRef.h>
 
 namespace pd {
 
+// One view op and the layers above it.
 struct ReshapeEntry {
-  const Op *op;
-  Symbol name;               // the op's display name (its result)
-  std::vector<Layer> layers; // sorted by name
+  uint32_t position;               // the view's position in the LayerIndex
+  Symbol name;                     // its display name (its result)
+  llvm::ArrayRef<uint32_t> layers; // layer ids (LayerIndex::layer), sorted by name
 };
 
 class ReshapeDependency {
 public:
   // Every view op, in graph order, even those with no layer upstream.
-  const std::vector<ReshapeEntry> &ops() const { return ops_; }
+  uint32_t size() const { return static_cast<uint32_t>(views_.size()); }
+  // Entry e, its layers a view of this object's arrays.
+  ReshapeEntry entry(uint32_t e) const {
+    const uint32_t *layers = layers_.data();
+    return {views_[e], names_[e], {layers + layersFrom_[e], layers + layersFrom_[e + 1]}};
+  }
 
   static ReshapeDependency compute(const LayerIndex &ix);
 
 private:
-  std::vector<ReshapeEntry> ops_;
+  // A sixth of a transformer's ops are views: flat arrays, each written once
+  // as the walks go (no vector per view, no per-entry copies of the layers).
+  LargeVector<uint32_t> views_;      // entry e's view is at position views_[e]
+  LargeVector<Symbol> names_;        // its display name
+  LargeVector<uint32_t> layers_;     // every entry's layer ids, entry after entry
+  LargeVector<uint32_t> layersFrom_; // entry e's are layers_[layersFrom_[e], layersFrom_[e + 1])
 };
 
 struct ReshapeDependencyAnalysis {

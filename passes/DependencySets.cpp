@@ -40,9 +40,8 @@ const DependencySets::Set *DependencySets::find(Symbol name) const {
 // the output's arrays fill nearly front to back (byName_ exactly; members_ at
 // one moving end per set); the one wide read, each member's Layer record, is
 // a read whose address is known ahead: prefetched kAhead names on, the
-// misses overlap. (Writing the
-// Layer records from graph order to their name-ordered places instead
-// scattered 24-byte writes over 10 MB.)
+// misses overlap. (Writing the Layer records from graph order to their
+// name-ordered places instead scattered 24-byte writes over 10 MB.)
 DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &&uf,
                                            const std::function<bool(const Layer &)> &reported) {
   constexpr uint32_t kNone = ~0u, kAhead = 64;

@@ -23,6 +23,7 @@ config.environment['PATH'] = os.pathsep.join(
     [os.path.join(build, 'tools', 'prunedep'), llvm_bin, config.environment.get('PATH', os.environ.get('PATH', ''))])
 config.substitutions.append(('%prunedep', os.path.join(build, 'tools', 'prunedep', 'prunedep')))
 config.substitutions.append(('%build', build))
+config.substitutions.append(('%bench', os.path.join(build, 'tools', 'bench', 'prunedep-bench')))
 config.substitutions.append(('%models', os.path.join(build, 'tests', 'models')))
 config.substitutions.append(('%plugins', os.path.join(build, 'plugins')))
 config.substitutions.append(('%srcroot', os.path.dirname(config.test_source_root)))

@@ -73,14 +73,19 @@ struct Options {
 };
 
 // Runs this program again with `args` (a fresh process: nothing measured
-// before shares its heap or its peak) and collects its records.
-Measured runChild(const std::vector<std::string> &args) {
-  Measured m;
+// before shares its heap or its peak) and collects its records, by graph
+// (`graphs` of them; an error of the child is every graph's).
+std::vector<Measured> runChild(const std::vector<std::string> &args, size_t graphs = 1) {
+  std::vector<Measured> measured(graphs);
+  auto failAll = [&](const std::string &error) {
+    for (Measured &m : measured)
+      if (m.error.empty())
+        m.error = error;
+    return measured;
+  };
   int fds[2];
-  if (pipe(fds) != 0) {
-    m.error = std::string("pipe: ") + std::strerror(errno);
-    return m;
-  }
+  if (pipe(fds) != 0)
+    return failAll(std::string("pipe: ") + std::strerror(errno));
   std::string self = executablePath();
   pid_t pid = fork();
   if (pid == 0) {
@@ -105,6 +110,13 @@ Measured runChild(const std::vector<std::string> &args) {
   int status = 0;
   waitpid(pid, &status, 0);
   for (const Record &r : parseRecords(out)) {
+    if (r.kind == "error") {
+      failAll(r.text);
+      continue;
+    }
+    if (r.graph >= graphs)
+      continue; // not a graph this bench asked about
+    Measured &m = measured[r.graph];
     if (r.kind == "time")
       m.time[r.what] = r.value;
     else if (r.kind == "cpu")
@@ -113,13 +125,11 @@ Measured runChild(const std::vector<std::string> &args) {
       m.bytes[r.what] = r.value;
     else if (r.kind == "count")
       m.count[r.what] = r.value;
-    else if (r.kind == "error")
-      m.error = r.text;
   }
-  if (m.error.empty() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-    m.error = WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                  : "exit status " + std::to_string(WEXITSTATUS(status));
-  return m;
+  if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+    failAll(WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                : "exit status " + std::to_string(WEXITSTATUS(status)));
+  return measured;
 }
 
 // The model's input shapes from the .json its tracing wrote
@@ -173,8 +183,20 @@ std::vector<std::string> splitStageList(const std::string &list) {
   return stages;
 }
 
+// A measuring child's command line: `reps` draws of the stages asked for on
+// each file (0: memory only), its memory records about the first file.
+std::vector<std::string> measureArgs(const Options &opt, unsigned reps, std::vector<std::string> files) {
+  std::vector<std::string> args{"--measure-graph", std::to_string(reps), std::to_string(opt.intervalMs / 1000.0),
+                                std::to_string(opt.channelGroupsMaxOps), stageList(opt.stages)};
+  args.insert(args.end(), files.begin(), files.end());
+  return args;
+}
+
 // Writes every size of one shape, runs the sizes alternately for the
-// rounds, and removes the files.
+// rounds, and removes the files. The two largest sizes are timed in one
+// child, their draws alternating (GraphMeasure.h), so that the 1M/100k ratio
+// compares times from the same minutes of the host; the smaller of the two
+// gets its memory records from a child of its own, which times nothing.
 void measureShape(const Options &opt, const std::string &shapeName, GraphResults &res) {
   SyntheticShape shape = parseSyntheticShape(shapeName);
   std::vector<std::string> files;
@@ -186,20 +208,30 @@ void measureShape(const Options &opt, const std::string &shapeName, GraphResults
     if (!out.flush())
       throw Error(files.back() + ": cannot write");
   }
+  const size_t count = res.sizes.size();
+  const size_t pairedFrom = count >= 2 ? count - 2 : count; // the index of the smaller paired size
+  auto report = [&](size_t i, Measured m) {
+    if (!m.error.empty())
+      std::fprintf(stderr, "%s %zu: %s\n", shapeName.c_str(), res.sizes[i], m.error.c_str());
+    res.children[shapeName][res.sizes[i]].push_back(std::move(m));
+  };
   for (unsigned round = 0; round < opt.rounds; ++round) {
     std::fprintf(stderr, "%s: round %u of %u\n", shapeName.c_str(), round + 1, opt.rounds);
-    for (size_t i = 0; i < res.sizes.size(); ++i) {
-      size_t n = res.sizes[i];
-      // As many repetitions at every size: the ratios compare like with like
-      // (GraphMeasure.cpp, minOf).
-      Measured m = runChild({"--measure-graph", files[i], std::to_string(opt.reps),
-                             std::to_string(opt.intervalMs / 1000.0),
-                             n <= opt.channelGroupsMaxOps ? "with-channel-groups" : "without",
-                             stageList(opt.stages)});
-      if (!m.error.empty())
-        std::fprintf(stderr, "%s %zu: %s\n", shapeName.c_str(), n, m.error.c_str());
-      res.children[shapeName][n].push_back(std::move(m));
-    }
+    // As many repetitions at every size: the ratios compare like with like
+    // (GraphMeasure.cpp, alternatingMinOf).
+    for (size_t i = 0; i < pairedFrom; ++i)
+      report(i, runChild(measureArgs(opt, opt.reps, {files[i]}))[0]);
+    if (pairedFrom == count)
+      continue;
+    size_t small = pairedFrom, big = count - 1;
+    Measured smallMemory = runChild(measureArgs(opt, 0, {files[small]}))[0];
+    std::vector<Measured> paired = runChild(measureArgs(opt, opt.reps, {files[big], files[small]}), 2);
+    Measured &smallTimes = paired[1];
+    smallTimes.bytes = smallMemory.bytes;
+    if (smallTimes.error.empty())
+      smallTimes.error = smallMemory.error;
+    report(small, std::move(smallTimes));
+    report(big, std::move(paired[0]));
   }
   for (const std::string &f : files)
     std::remove(f.c_str());
@@ -219,7 +251,7 @@ std::map<std::string, Measured> measureFrontends(const Options &opt) {
       std::printf("%s: skipped (%s not traced; meson compile model-%s)\n", model, pt.c_str(), model);
       continue;
     }
-    Measured m = runChild({"--measure-frontend", pt, inputShapesOf(json), std::to_string(opt.reps)});
+    Measured m = runChild({"--measure-frontend", pt, inputShapesOf(json), std::to_string(opt.reps)})[0];
     if (!m.error.empty()) {
       std::printf("%s: %s\n", model, m.error.c_str());
       continue;
@@ -266,9 +298,11 @@ unsigned positiveCount(const char *option, const std::string &text) {
 int main(int argc, char **argv) {
   const std::string pipeline = PD_DEFAULT_PIPELINE;
   // The children: one graph, or one model through the frontend.
-  if (argc == 7 && std::string(argv[1]) == "--measure-graph")
-    return measureGraphFile(argv[2], static_cast<unsigned>(std::stoul(argv[3])), std::stod(argv[4]), pipeline,
-                            std::string(argv[5]) == "with-channel-groups", splitStageList(argv[6]));
+  // --measure-graph REPS INTERVAL CHANNEL_GROUPS_MAX_OPS STAGES FILE...
+  if (argc >= 7 && std::string(argv[1]) == "--measure-graph")
+    return measureGraphFiles(std::vector<std::string>(argv + 6, argv + argc),
+                             static_cast<unsigned>(std::stoul(argv[2])), std::stod(argv[3]), pipeline,
+                             std::stoul(argv[4]), splitStageList(argv[5]));
   if (argc == 5 && std::string(argv[1]) == "--measure-frontend")
     return measureFrontend(argv[2], argv[3], static_cast<unsigned>(std::stoul(argv[4])));
 

@@ -17,6 +17,8 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <limits>
 #include <sstream>
 
@@ -85,25 +87,6 @@ struct IntervalTimer {
     return {sum.wall / runs, sum.cpu / runs};
   }
 };
-
-// The minimum over exactly `reps` draws (IntervalTimer: each a mean over an
-// interval), after one run that sets the number of runs per draw and warms
-// up. The same count of draws at every size: the minimum of k draws from a
-// noisy machine falls as k grows, so a stage that ran until a time budget
-// was used up (10x more draws at 100k ops than at 1M) had its 1M/100k ratio
-// inflated by the noise alone. The bench's rounds (RoundStats.h) take care
-// of unlucky children.
-template <typename Work> Elapsed minOf(unsigned reps, const IntervalTimer &timer, Work &&work) {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  const unsigned runs = timer.runsFor(work);
-  Elapsed best{kInf, kInf};
-  for (unsigned r = 0; r < std::max(reps, 1u); ++r) {
-    Elapsed t = timer.meanOf(runs, work);
-    best.wall = std::min(best.wall, t.wall);
-    best.cpu = std::min(best.cpu, t.cpu);
-  }
-  return best;
-}
 
 std::string passText(const PipelineEntry &e) {
   std::string one = e.name;
@@ -177,6 +160,66 @@ std::unique_ptr<Graph> parseAndVerify(const std::string &text, OpRegistry &rules
   return g;
 }
 
+// One graph of a measuring child: its text, the graph once parsed and
+// verified, and whether channel-groups is timed on it.
+struct MeasuredGraph {
+  std::string text;
+  std::unique_ptr<Graph> graph;
+  bool channelGroups = false;
+};
+
+// The IR's heap and the peak of a whole run (and of channel-groups when the
+// graph is at most `channelGroupsMaxOps` ops), in a process that has parsed
+// nothing yet.
+void measureMemory(const std::string &text, OpRegistry &rules, const PassRegistry &passes,
+                   const std::string &defaultPipeline, size_t channelGroupsMaxOps) {
+  size_t rss0 = resetPeakResident();
+  // The IR's ops and values sit in huge-page arena blocks (ir/LargeArray.h)
+  // that mallinfo2 does not count: added.
+  size_t heap0 = heapInUse() + arenaMappedBytes();
+  std::unique_ptr<Graph> g = parseAndVerify(text, rules);
+  emit("bytes", kIrHeap, static_cast<double>(heapInUse() + arenaMappedBytes() - heap0));
+  timePipeline(*g, rules, passes, defaultPipeline);
+  emit("bytes", kPeakPipeline, static_cast<double>(peakResident() - rss0));
+  if (g->numOps() <= channelGroupsMaxOps) {
+    size_t before = resetPeakResident();
+    timePipeline(*g, rules, passes, "channel-groups");
+    emit("bytes", kPeakChannelGroups, static_cast<double>(peakResident() - before));
+  }
+}
+
+using Work = std::function<Elapsed()>;
+
+// The minimum over `reps` draws (IntervalTimer: each a mean over an
+// interval) of each work, after one run that sets its number of runs per
+// draw and warms up. The same count of draws at every size: the minimum of k
+// draws from a noisy machine falls as k grows, so a stage that ran until a
+// time budget was used up (10x more draws at 100k ops than at 1M) had its
+// 1M/100k ratio inflated by the noise alone. The works' draws are taken in
+// turn: a draw of graph 0, one of graph 1, then graph 0 again, and so on.
+// The bench pairs its 100k and 1M graphs in one child this way so that the
+// two sides of a 1M/100k ratio see the same state of a shared host: minutes
+// apart in separate children, a busy spell on the host fell on one side only
+// and moved single ratios from 8x to 18x. With more than one work, each draw
+// starts after one untimed run of its own work: the draw before it was
+// another graph's and left the caches cold.
+std::vector<Elapsed> alternatingMinOf(unsigned reps, const IntervalTimer &timer, std::vector<Work> &works) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<unsigned> runs;
+  for (Work &w : works)
+    runs.push_back(timer.runsFor(w));
+  std::vector<Elapsed> best(works.size(), Elapsed{kInf, kInf});
+  for (unsigned r = 0; r < std::max(reps, 1u); ++r)
+    for (size_t k = 0; k < works.size(); ++k) {
+      if (works.size() > 1)
+        works[k]();
+      Elapsed t = timer.meanOf(runs[k], works[k]);
+      best[k].wall = std::min(best[k].wall, t.wall);
+      best[k].cpu = std::min(best[k].cpu, t.cpu);
+    }
+  return best;
+}
+
 } // namespace
 
 std::vector<std::string> graphStages(const std::string &defaultPipeline) {
@@ -189,91 +232,113 @@ std::vector<std::string> graphStages(const std::string &defaultPipeline) {
   return stages;
 }
 
-int measureGraphFile(const std::string &path, unsigned reps, double interval,
-                     const std::string &defaultPipeline, bool channelGroups,
-                     const std::vector<std::string> &onlyStages) {
+int measureGraphFiles(const std::vector<std::string> &paths, unsigned reps, double interval,
+                      const std::string &defaultPipeline, size_t channelGroupsMaxOps,
+                      const std::vector<std::string> &onlyStages) {
   const IntervalTimer timer{interval};
   auto wanted = [&](const std::string &stage) {
     return onlyStages.empty() || std::find(onlyStages.begin(), onlyStages.end(), stage) != onlyStages.end();
   };
   try {
-    const std::string text = readFile(path);
     OpRegistry rules = OpRegistry::withBuiltins();
     const PassRegistry passes = PassRegistry::withBuiltins();
-    emit("bytes", "text", static_cast<double>(text.size()));
-
-    // Memory first, in a process that has parsed nothing yet: the IR's heap
-    // (names interned on the way included) and the peak of a whole run.
-    size_t ops = 0;
-    {
-      size_t rss0 = resetPeakResident();
-      // The IR's ops and values sit in huge-page arena blocks (ir/LargeArray.h)
-      // that mallinfo2 does not count: added.
-      size_t heap0 = heapInUse() + arenaMappedBytes();
-      std::unique_ptr<Graph> g = parseAndVerify(text, rules);
-      ops = g->numOps();
-      emit("count", "ops", static_cast<double>(ops));
-      emit("bytes", kIrHeap, static_cast<double>(heapInUse() + arenaMappedBytes() - heap0));
-      timePipeline(*g, rules, passes, defaultPipeline);
-      emit("bytes", kPeakPipeline, static_cast<double>(peakResident() - rss0));
+    std::vector<MeasuredGraph> graphs(paths.size());
+    for (size_t i = 0; i < paths.size(); ++i)
+      graphs[i].text = readFile(paths[i]);
+    // Graph 0's memory first, before anything else is parsed (a second
+    // graph's would reuse the first one's freed pages: the bench measures
+    // each size's memory as graph 0 of some child).
+    setRecordGraph(0);
+    measureMemory(graphs[0].text, rules, passes, defaultPipeline,
+                  wanted("channel-groups") ? channelGroupsMaxOps : 0);
+    for (size_t i = 0; i < graphs.size(); ++i) {
+      setRecordGraph(i);
+      emit("bytes", "text", static_cast<double>(graphs[i].text.size()));
+      graphs[i].graph = parseAndVerify(graphs[i].text, rules);
+      graphs[i].channelGroups = graphs[i].graph->numOps() <= channelGroupsMaxOps;
+      emit("count", "ops", static_cast<double>(graphs[i].graph->numOps()));
     }
+    if (reps == 0)
+      return 0; // memory and counts only
 
-    // Times: the minimum over `reps` runs each, of the stages asked for
-    // (all without --stage). Returns false for a stage not asked for.
-    auto timeStage = [&](const std::string &stage, auto &&work) {
+    // Times: for each stage asked for (all without --stage), `reps` draws
+    // of each graph, alternating (alternatingMinOf), the minimum kept.
+    // workFor(graph) makes the work; the works live until the stage is done.
+    auto timeStage = [&](const std::string &stage, auto &&workFor) {
       if (!wanted(stage))
-        return false;
-      emitTime(stage, minOf(reps, timer, work));
-      return true;
+        return;
+      std::vector<size_t> which;
+      std::vector<Work> works;
+      for (size_t i = 0; i < graphs.size(); ++i)
+        if (stage != "channel-groups" || graphs[i].channelGroups) {
+          which.push_back(i);
+          works.push_back(workFor(graphs[i]));
+        }
+      std::vector<Elapsed> best = alternatingMinOf(reps, timer, works);
+      for (size_t k = 0; k < which.size(); ++k) {
+        setRecordGraph(which[k]);
+        emitTime(stage, best[k]);
+      }
     };
-    std::unique_ptr<Graph> g;
-    // The later stages need the graph parsed and verified, timed or not.
-    if (!timeStage("parse", [&] {
-          g.reset();
-          Stopwatch t0;
-          g = parseGraph(text, "synthetic.pdir");
-          return t0.elapsed();
-        }))
-      g = parseGraph(text, "synthetic.pdir");
-    if (!timeStage("verify", [&] {
-          Stopwatch t0;
-          verifyGraph(*g, &rules);
-          return t0.elapsed();
-        }))
-      verifyGraph(*g, &rules);
-    std::vector<std::string> warnings;
-    resolveUnknownOps(*g, rules, UnknownOpPolicy::Barrier, warnings);
-    timeStage("print", [&] {
-      Stopwatch t0;
-      std::string out = printGraph(*g);
-      return t0.elapsed();
+    // Parsing replaces the graph it times: a verified graph is left behind.
+    timeStage("parse", [&](MeasuredGraph &m) {
+      return [&m] {
+        m.graph.reset();
+        Stopwatch t0;
+        m.graph = parseGraph(m.text, "synthetic.pdir");
+        return t0.elapsed();
+      };
     });
-    timeStage("layer-index", [&] {
-      AnalysisManager am(*g, rules);
-      Stopwatch t0;
-      am.getResult<LayerIndexAnalysis>();
-      return t0.elapsed();
+    for (MeasuredGraph &m : graphs) {
+      verifyGraph(*m.graph, &rules);
+      std::vector<std::string> warnings;
+      resolveUnknownOps(*m.graph, rules, UnknownOpPolicy::Barrier, warnings);
+    }
+    timeStage("verify", [&](MeasuredGraph &m) {
+      return [&m, &rules] {
+        Stopwatch t0;
+        verifyGraph(*m.graph, &rules);
+        return t0.elapsed();
+      };
     });
-    for (const PipelineEntry &e : parsePipelineText(defaultPipeline)) {
-      std::string one = passText(e);
-      if (wanted(one))
-        timeStage(one, PassesOnBuiltIndex(*g, rules, passes, one));
-    }
-    channelGroups = channelGroups && wanted("channel-groups") &&
-                    timeStage("channel-groups", PassesOnBuiltIndex(*g, rules, passes, "channel-groups"));
-    timeStage("default pipeline",
-              [&] { return timePipeline(*g, rules, passes, defaultPipeline); });
-    if (channelGroups) {
-      size_t rss0 = resetPeakResident();
-      timePipeline(*g, rules, passes, "channel-groups");
-      emit("bytes", kPeakChannelGroups, static_cast<double>(peakResident() - rss0));
-    }
-    g.reset();
-    timeStage(kWholeRun, [&] {
-      Stopwatch t0;
-      std::unique_ptr<Graph> h = parseAndVerify(text, rules);
-      timePipeline(*h, rules, passes, defaultPipeline);
-      return t0.elapsed();
+    timeStage("print", [&](MeasuredGraph &m) {
+      return [&m] {
+        Stopwatch t0;
+        std::string out = printGraph(*m.graph);
+        return t0.elapsed();
+      };
+    });
+    timeStage("layer-index", [&](MeasuredGraph &m) {
+      return [&m, &rules] {
+        AnalysisManager am(*m.graph, rules);
+        Stopwatch t0;
+        am.getResult<LayerIndexAnalysis>();
+        return t0.elapsed();
+      };
+    });
+    std::vector<std::string> singles;
+    for (const PipelineEntry &e : parsePipelineText(defaultPipeline))
+      singles.push_back(passText(e));
+    singles.push_back("channel-groups");
+    for (const std::string &one : singles)
+      timeStage(one, [&](MeasuredGraph &m) -> Work {
+        auto run = std::make_shared<PassesOnBuiltIndex>(*m.graph, rules, passes, one);
+        return [run] { return (*run)(); };
+      });
+    timeStage("default pipeline", [&](MeasuredGraph &m) {
+      return [&m, &rules, &passes, &defaultPipeline] {
+        return timePipeline(*m.graph, rules, passes, defaultPipeline);
+      };
+    });
+    for (MeasuredGraph &m : graphs)
+      m.graph.reset();
+    timeStage(kWholeRun, [&](MeasuredGraph &m) {
+      return [&m, &rules, &passes, &defaultPipeline] {
+        Stopwatch t0;
+        std::unique_ptr<Graph> h = parseAndVerify(m.text, rules);
+        timePipeline(*h, rules, passes, defaultPipeline);
+        return t0.elapsed();
+      };
     });
     return 0;
   } catch (const std::exception &e) {

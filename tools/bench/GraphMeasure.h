@@ -1,10 +1,13 @@
-// The measuring child for one synthetic graph: reads its .pdir text, then
-// times print, parse, verify, the layer index, each pass of the default
-// pipeline and channel-groups alone, the whole default pipeline, and parse +
-// verify + pipeline together; and reads the IR's heap and the peak memory.
-// Every time is the minimum over `reps` draws, as many at every size, each
-// draw the mean of as many back-to-back runs as fill `interval` seconds (see
-// IntervalTimer and minOf in GraphMeasure.cpp). Writes records (Records.h).
+// The measuring child for one or more synthetic graphs: reads their .pdir
+// texts, reads the first graph's IR heap and peak memory, then times print,
+// parse, verify, the layer index, each pass of the default pipeline and
+// channel-groups alone, the whole default pipeline, and parse + verify +
+// pipeline together, on every graph. Every time is the minimum over `reps`
+// draws, as many at every size, each draw the mean of as many back-to-back
+// runs as fill `interval` seconds; with several graphs their draws alternate,
+// so that each graph's times come from the same minutes of a shared host (see
+// IntervalTimer and alternatingMinOf in GraphMeasure.cpp). Writes records
+// (Records.h), each about one graph.
 #pragma once
 #include <string>
 #include <vector>
@@ -19,12 +22,13 @@ inline constexpr const char *kPeakPipeline = "peak RSS, parse+verify+pipeline";
 inline constexpr const char *kPeakChannelGroups = "peak RSS over the IR, channel-groups";
 inline constexpr const char *kWholeRun = "parse + verify + pipeline";
 
-// Returns the process exit code. Without `channelGroups`, channel-groups is
-// left out (it tracks every channel: gigabytes at a million ops). A non-empty
-// `onlyStages` times only those stages (names of graphStages); the graph is
-// still parsed and the memory records are still read.
-int measureGraphFile(const std::string &path, unsigned reps, double interval,
-                     const std::string &defaultPipeline, bool channelGroups,
-                     const std::vector<std::string> &onlyStages);
+// Returns the process exit code. channel-groups is left out on graphs of more
+// than `channelGroupsMaxOps` ops (it tracks every channel: gigabytes at a
+// million ops). A non-empty `onlyStages` times only those stages (names of
+// graphStages); the graphs are still parsed and the memory records are still
+// read. `reps` 0 times nothing: memory and op counts only.
+int measureGraphFiles(const std::vector<std::string> &paths, unsigned reps, double interval,
+                      const std::string &defaultPipeline, size_t channelGroupsMaxOps,
+                      const std::vector<std::string> &onlyStages);
 
 } // namespace pd::bench

@@ -5,9 +5,14 @@
 #include <sstream>
 
 namespace pd::bench {
+namespace {
+size_t recordGraph = 0;
+} // namespace
+
+void setRecordGraph(size_t graph) { recordGraph = graph; }
 
 void emit(const std::string &kind, const std::string &what, double value) {
-  std::printf("%s\t%s\t%.9g\n", kind.c_str(), what.c_str(), value);
+  std::printf("%zu\t%s\t%s\t%.9g\n", recordGraph, kind.c_str(), what.c_str(), value);
   std::fflush(stdout);
 }
 
@@ -16,7 +21,7 @@ void emitError(const std::string &message) {
   for (char &c : oneLine)
     if (c == '\n' || c == '\t')
       c = ' ';
-  std::printf("error\t%s\t0\n", oneLine.c_str());
+  std::printf("0\terror\t%s\t0\n", oneLine.c_str());
   std::fflush(stdout);
 }
 
@@ -25,11 +30,15 @@ std::vector<Record> parseRecords(const std::string &out) {
   std::istringstream in(out);
   std::string line;
   while (std::getline(in, line)) {
-    size_t a = line.find('\t'), b = a == std::string::npos ? a : line.find('\t', a + 1);
-    if (b == std::string::npos)
+    char *afterGraph = nullptr;
+    unsigned long graph = std::strtoul(line.c_str(), &afterGraph, 10);
+    size_t g = static_cast<size_t>(afterGraph - line.c_str());
+    size_t a = line.find('\t', g + 1), b = a == std::string::npos ? a : line.find('\t', a + 1);
+    if (g == 0 || g >= line.size() || line[g] != '\t' || b == std::string::npos)
       continue; // not a record (a stray message): ignored
     Record r;
-    r.kind = line.substr(0, a);
+    r.graph = graph;
+    r.kind = line.substr(g + 1, a - g - 1);
     r.what = line.substr(a + 1, b - a - 1);
     r.value = std::strtod(line.c_str() + b + 1, nullptr);
     if (r.kind == "error")

@@ -184,11 +184,14 @@ std::vector<std::string> splitStageList(const std::string &list) {
 }
 
 // A measuring child's command line: `reps` draws of the stages asked for on
-// each file (0: memory only), its memory records about the first file.
-std::vector<std::string> measureArgs(const Options &opt, unsigned reps, std::vector<std::string> files) {
+// each of the graphs of `sizes` (0: memory only), its memory records about
+// the first; channel-groups on the sizes up to --channel-groups-max-ops.
+std::vector<std::string> measureArgs(const Options &opt, unsigned reps, const std::vector<std::string> &files,
+                                     const std::vector<size_t> &sizes, std::vector<size_t> which) {
   std::vector<std::string> args{"--measure-graph", std::to_string(reps), std::to_string(opt.intervalMs / 1000.0),
-                                std::to_string(opt.channelGroupsMaxOps), stageList(opt.stages)};
-  args.insert(args.end(), files.begin(), files.end());
+                                stageList(opt.stages)};
+  for (size_t i : which)
+    args.push_back((sizes[i] <= opt.channelGroupsMaxOps ? "cg:" : "no-cg:") + files[i]);
   return args;
 }
 
@@ -220,12 +223,12 @@ void measureShape(const Options &opt, const std::string &shapeName, GraphResults
     // As many repetitions at every size: the ratios compare like with like
     // (GraphMeasure.cpp, alternatingMinOf).
     for (size_t i = 0; i < pairedFrom; ++i)
-      report(i, runChild(measureArgs(opt, opt.reps, {files[i]}))[0]);
+      report(i, runChild(measureArgs(opt, opt.reps, files, res.sizes, {i}))[0]);
     if (pairedFrom == count)
       continue;
     size_t small = pairedFrom, big = count - 1;
-    Measured smallMemory = runChild(measureArgs(opt, 0, {files[small]}))[0];
-    std::vector<Measured> paired = runChild(measureArgs(opt, opt.reps, {files[big], files[small]}), 2);
+    Measured smallMemory = runChild(measureArgs(opt, 0, files, res.sizes, {small}))[0];
+    std::vector<Measured> paired = runChild(measureArgs(opt, opt.reps, files, res.sizes, {big, small}), 2);
     Measured &smallTimes = paired[1];
     smallTimes.bytes = smallMemory.bytes;
     if (smallTimes.error.empty())
@@ -298,11 +301,17 @@ unsigned positiveCount(const char *option, const std::string &text) {
 int main(int argc, char **argv) {
   const std::string pipeline = PD_DEFAULT_PIPELINE;
   // The children: one graph, or one model through the frontend.
-  // --measure-graph REPS INTERVAL CHANNEL_GROUPS_MAX_OPS STAGES FILE...
-  if (argc >= 7 && std::string(argv[1]) == "--measure-graph")
-    return measureGraphFiles(std::vector<std::string>(argv + 6, argv + argc),
-                             static_cast<unsigned>(std::stoul(argv[2])), std::stod(argv[3]), pipeline,
-                             std::stoul(argv[4]), splitStageList(argv[5]));
+  // --measure-graph REPS INTERVAL STAGES (cg:|no-cg:)FILE... (measureArgs)
+  if (argc >= 6 && std::string(argv[1]) == "--measure-graph") {
+    std::vector<GraphFile> files;
+    for (int i = 5; i < argc; ++i) {
+      std::string a = argv[i];
+      bool cg = a.rfind("cg:", 0) == 0;
+      files.push_back({a.substr(a.find(':') + 1), cg});
+    }
+    return measureGraphFiles(files, static_cast<unsigned>(std::stoul(argv[2])), std::stod(argv[3]), pipeline,
+                             splitStageList(argv[4]));
+  }
   if (argc == 5 && std::string(argv[1]) == "--measure-frontend")
     return measureFrontend(argv[2], argv[3], static_cast<unsigned>(std::stoul(argv[4])));
 

@@ -168,11 +168,10 @@ struct MeasuredGraph {
   bool channelGroups = false;
 };
 
-// The IR's heap and the peak of a whole run (and of channel-groups when the
-// graph is at most `channelGroupsMaxOps` ops), in a process that has parsed
-// nothing yet.
+// The IR's heap and the peak of a whole run (and of channel-groups if
+// `channelGroups`), in a process that has parsed nothing yet.
 void measureMemory(const std::string &text, OpRegistry &rules, const PassRegistry &passes,
-                   const std::string &defaultPipeline, size_t channelGroupsMaxOps) {
+                   const std::string &defaultPipeline, bool channelGroups) {
   size_t rss0 = resetPeakResident();
   // The IR's ops and values sit in huge-page arena blocks (ir/LargeArray.h)
   // that mallinfo2 does not count: added.
@@ -181,7 +180,7 @@ void measureMemory(const std::string &text, OpRegistry &rules, const PassRegistr
   emit("bytes", kIrHeap, static_cast<double>(heapInUse() + arenaMappedBytes() - heap0));
   timePipeline(*g, rules, passes, defaultPipeline);
   emit("bytes", kPeakPipeline, static_cast<double>(peakResident() - rss0));
-  if (g->numOps() <= channelGroupsMaxOps) {
+  if (channelGroups) {
     size_t before = resetPeakResident();
     timePipeline(*g, rules, passes, "channel-groups");
     emit("bytes", kPeakChannelGroups, static_cast<double>(peakResident() - before));
@@ -232,9 +231,8 @@ std::vector<std::string> graphStages(const std::string &defaultPipeline) {
   return stages;
 }
 
-int measureGraphFiles(const std::vector<std::string> &paths, unsigned reps, double interval,
-                      const std::string &defaultPipeline, size_t channelGroupsMaxOps,
-                      const std::vector<std::string> &onlyStages) {
+int measureGraphFiles(const std::vector<GraphFile> &files, unsigned reps, double interval,
+                      const std::string &defaultPipeline, const std::vector<std::string> &onlyStages) {
   const IntervalTimer timer{interval};
   auto wanted = [&](const std::string &stage) {
     return onlyStages.empty() || std::find(onlyStages.begin(), onlyStages.end(), stage) != onlyStages.end();
@@ -242,20 +240,21 @@ int measureGraphFiles(const std::vector<std::string> &paths, unsigned reps, doub
   try {
     OpRegistry rules = OpRegistry::withBuiltins();
     const PassRegistry passes = PassRegistry::withBuiltins();
-    std::vector<MeasuredGraph> graphs(paths.size());
-    for (size_t i = 0; i < paths.size(); ++i)
-      graphs[i].text = readFile(paths[i]);
+    std::vector<MeasuredGraph> graphs(files.size());
+    for (size_t i = 0; i < files.size(); ++i) {
+      graphs[i].text = readFile(files[i].path);
+      graphs[i].channelGroups = files[i].channelGroups && wanted("channel-groups");
+    }
     // Graph 0's memory first, before anything else is parsed (a second
     // graph's would reuse the first one's freed pages: the bench measures
     // each size's memory as graph 0 of some child).
     setRecordGraph(0);
     measureMemory(graphs[0].text, rules, passes, defaultPipeline,
-                  wanted("channel-groups") ? channelGroupsMaxOps : 0);
+                  graphs[0].channelGroups);
     for (size_t i = 0; i < graphs.size(); ++i) {
       setRecordGraph(i);
       emit("bytes", "text", static_cast<double>(graphs[i].text.size()));
       graphs[i].graph = parseAndVerify(graphs[i].text, rules);
-      graphs[i].channelGroups = graphs[i].graph->numOps() <= channelGroupsMaxOps;
       emit("count", "ops", static_cast<double>(graphs[i].graph->numOps()));
     }
     if (reps == 0)

@@ -22,13 +22,17 @@ inline constexpr const char *kPeakPipeline = "peak RSS, parse+verify+pipeline";
 inline constexpr const char *kPeakChannelGroups = "peak RSS over the IR, channel-groups";
 inline constexpr const char *kWholeRun = "parse + verify + pipeline";
 
-// Returns the process exit code. channel-groups is left out on graphs of more
-// than `channelGroupsMaxOps` ops (it tracks every channel: gigabytes at a
-// million ops). A non-empty `onlyStages` times only those stages (names of
-// graphStages); the graphs are still parsed and the memory records are still
-// read. `reps` 0 times nothing: memory and op counts only.
-int measureGraphFiles(const std::vector<std::string> &paths, unsigned reps, double interval,
-                      const std::string &defaultPipeline, size_t channelGroupsMaxOps,
-                      const std::vector<std::string> &onlyStages);
+// A graph to measure. channel-groups is left out of graphs without
+// `channelGroups` (it tracks every channel: gigabytes at a million ops).
+struct GraphFile {
+  std::string path;
+  bool channelGroups = false;
+};
+
+// Returns the process exit code. A non-empty `onlyStages` times only those
+// stages (names of graphStages); the graphs are still parsed and the memory
+// records are still read. `reps` 0 times nothing: memory and op counts only.
+int measureGraphFiles(const std::vector<GraphFile> &files, unsigned reps, double interval,
+                      const std::string &defaultPipeline, const std::vector<std::string> &onlyStages);
 
 } // namespace pd::bench

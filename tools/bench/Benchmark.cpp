@@ -2,14 +2,17 @@
 // cost of the TorchScript frontend.
 //
 // For each synthetic shape (tools/synth) at 1k, 10k, 100k and 1M ops it
-// writes the graph as .pdir, then measures it in a fresh child process
+// writes the graph as .pdir, then measures it in fresh child processes
 // (GraphMeasure.h): print, parse, verify, each analysis, channel-groups, the
 // whole default pipeline; ns per op, parse MB/s, the IR's heap and the peak
-// resident set per op. The sizes run alternately for --rounds rounds (one
-// child per size and round: a child's heap and page layout are one draw, and
-// one unlucky child moves a 1M/100k ratio by 2x), and the tables show each
-// stage's median ns per op and the median and range of its per-round 1M/100k
-// time ratio (linear passes stay near 10; RoundStats.h, Tables.h). For
+// resident set per op. The 100k and 1M graphs are timed in one child with
+// their draws alternating, so that both sides of the 1M/100k ratio come from
+// the same minutes of a shared host; each size's memory is read in a child
+// where it is the first graph parsed. The children run for --rounds rounds
+// (a child's heap and page layout are one draw, and one unlucky child moves a
+// 1M/100k ratio by 2x), and the tables show each stage's median ns per op
+// and the median and range of its per-round 1M/100k time ratio (linear
+// passes stay near 10; RoundStats.h, Tables.h). For
 // resnet50 and vit_b_16 (traced into build/tests/models) it measures the
 // frontend's stages against torch::jit::load plus one forward pass
 // (FrontendMeasure.h). Last, a summary table in Markdown for the README.

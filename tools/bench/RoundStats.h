@@ -1,11 +1,12 @@
 // What the measuring children reported, across rounds, and the statistics the
 // bench prints from it.
 //
-// One child process per size and round: a child's heap and page layout are
-// its own draw, and at 5-50 ns per op one unlucky child moves the 1M/100k
-// ratio by 2x. So the bench runs the sizes of a shape alternately for several
-// rounds, pairs the children of one round, and reports the median ns per op,
-// the median of the per-round ratios and their range, never a single draw.
+// A child's heap and page layout are its own draw, and at 5-50 ns per op one
+// unlucky child moves the 1M/100k ratio by 2x. So the bench measures every
+// size in every one of several rounds (the two largest sizes in one child,
+// their draws alternating), pairs the sizes of one round, and reports the
+// median ns per op, the median of the per-round ratios and their range,
+// never a single draw.
 #pragma once
 #include <functional>
 #include <map>

@@ -18,6 +18,7 @@
 #pragma once
 #include <cstddef>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 namespace pd {
@@ -62,6 +63,18 @@ template <typename T> struct LargeArrayAllocator {
 // A std::vector for arrays that grow with the graph (one element per op,
 // value or layer).
 template <typename T> using LargeVector = std::vector<T, LargeArrayAllocator<T>>;
+
+// An element whose default construction writes nothing: LargeVector<Unfilled<T>>(n)
+// allocates n elements without the fill, for arrays whose every entry a sweep
+// writes before anything reads it. At a million ops the fill is a write pass
+// over megabytes of DRAM that the sweep then writes again.
+template <typename T> struct Unfilled {
+  static_assert(std::is_trivially_default_constructible_v<T>,
+                "a class with initialisers would fill the array anyway");
+  T value;
+  Unfilled() {} // no fill (value-initialisation would zero it)
+  Unfilled(T v) : value(v) {}
+};
 
 // Memory for objects that live as long as their owner: a Graph's ops (with
 // their operand and result pointers), values and use lists. Every walk of the

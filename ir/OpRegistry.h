@@ -11,6 +11,7 @@
 #include <llvm/ADT/DenseMap.h>
 
 #include <bitset>
+#include <initializer_list>
 #include <deque>
 #include <optional>
 #include <string>
@@ -32,6 +33,12 @@ std::string_view traitDoc(Trait t);
 std::optional<Trait> parseTrait(std::string_view name);
 
 using TraitSet = std::bitset<static_cast<size_t>(Trait::Count)>;
+inline TraitSet traitSet(std::initializer_list<Trait> traits) {
+  TraitSet set;
+  for (Trait t : traits)
+    set.set(static_cast<size_t>(t));
+  return set;
+}
 
 struct OpRule {
   Symbol kind; // aten::add, or nn.Conv2d for a module type

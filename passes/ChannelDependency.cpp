@@ -19,8 +19,7 @@ BatchNormDependencyAnalysis::Result BatchNormDependencyAnalysis::run(Graph &,
 DependencySets computeChannelDependency(const LayerIndex &ix, PruneType type) {
   const Trait target = type == PruneType::Filter ? Trait::ChannelTarget : Trait::BatchNormTarget;
   UnionFind uf = channelDependencyClasses(ix, type);
-  return DependencySets::fromClasses(ix, std::move(uf),
-                                     [&](const Layer &l) { return ix.layerHas(l.id, target); });
+  return DependencySets::fromClasses(ix, std::move(uf), traitSet({target}));
 }
 
 UnionFind channelDependencyClasses(const LayerIndex &ix, PruneType type) {

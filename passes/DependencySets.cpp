@@ -44,17 +44,30 @@ const DependencySets::Set *DependencySets::find(Symbol name) const {
 // name-ordered places instead scattered 24-byte writes over 10 MB.)
 DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &&uf,
                                            const std::function<bool(const Layer &)> &reported) {
+  LargeVector<uint8_t> isReported(ix.numLayers());
+  for (uint32_t l = 0; l < ix.numLayers(); ++l)
+    isReported[l] = reported(ix.layer(l));
+  return fromMarkedClasses(ix, std::move(uf), isReported);
+}
+
+DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &&uf, TraitSet reportedTraits) {
+  LargeVector<uint8_t> isReported(ix.numLayers());
+  for (uint32_t l = 0; l < ix.numLayers(); ++l)
+    isReported[l] = ix.layerHasAny(l, reportedTraits);
+  return fromMarkedClasses(ix, std::move(uf), isReported);
+}
+
+DependencySets DependencySets::fromMarkedClasses(const LayerIndex &ix, UnionFind &&uf,
+                                                 const LargeVector<uint8_t> &isReported) {
   constexpr uint32_t kNone = ~0u, kAhead = 64;
   const uint32_t numLayers = ix.numLayers();
   // Graph order: each layer's class, numbered densely as first met, and
   // whether the class holds a reported layer.
   uint32_t numClasses = 0;
   const LargeVector<uint32_t> classOf = uf.takeClassNumbers(numLayers, numClasses);
-  LargeVector<uint8_t> isReported(numLayers), reportedClass(numClasses, 0);
-  for (uint32_t l = 0; l < numLayers; ++l) {
-    isReported[l] = reported(ix.layer(l));
+  LargeVector<uint8_t> reportedClass(numClasses, 0);
+  for (uint32_t l = 0; l < numLayers; ++l)
     reportedClass[classOf[l]] |= isReported[l];
-  }
 
   // The layers in name order (sorted once, in the LayerIndex) give every order
   // the output needs: dealt out to their sets in that order, each set's
@@ -63,7 +76,8 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &&uf,
   llvm::ArrayRef<uint32_t> byName = ix.layersByName();
   DependencySets out;
   LargeVector<uint32_t> setOfClass(numClasses, kNone), count;
-  LargeVector<uint32_t> setAtName(numLayers); // the set of the i-th layer by name, or kNone
+  // The set of the i-th layer by name, or kNone; every entry written below.
+  LargeVector<Unfilled<uint32_t>> setAtName(numLayers);
   uint32_t numMembers = 0;
   for (uint32_t i = 0; i < numLayers; ++i) {
     if (i + kAhead < numLayers)
@@ -92,7 +106,7 @@ DependencySets DependencySets::fromClasses(const LayerIndex &ix, UnionFind &&uf,
   for (uint32_t i = 0, k = 0; i < numLayers; ++i) {
     if (i + kAhead < numLayers)
       __builtin_prefetch(&ix.layer(byName[i + kAhead]));
-    uint32_t s = setAtName[i];
+    uint32_t s = setAtName[i].value;
     if (s == kNone)
       continue;
     const Layer &layer = ix.layer(byName[i]);

@@ -43,8 +43,16 @@ public:
   // is true, with every layer of that class as a member.
   static DependencySets fromClasses(const LayerIndex &ix, UnionFind &&uf,
                                     const std::function<bool(const Layer &)> &reported);
+  // The same, a layer reported when its rule has any of `reportedTraits`:
+  // the test reads the index's traits word per layer and nothing else (the
+  // built-in analyses; at a million ops reading each Layer record for the
+  // callback is a 10 MB stream).
+  static DependencySets fromClasses(const LayerIndex &ix, UnionFind &&uf, TraitSet reportedTraits);
 
 private:
+  // isReported: a byte per layer id.
+  static DependencySets fromMarkedClasses(const LayerIndex &ix, UnionFind &&uf,
+                                          const LargeVector<uint8_t> &isReported);
   void rebuildViews();
 
   // Every array holds one entry per reported layer or set: LargeVectors, so

@@ -26,8 +26,12 @@ namespace {
 // lcm, gcd and min of a multiset of group counts. All three are idempotent,
 // so merging the same requirement twice (two paths, a module called twice)
 // changes nothing, as in NNI's list.
+// No member initialisers (Requirements::none() is the empty one): trivial, so
+// that the per-layer array is allocated without a fill (Unfilled).
 struct Requirements {
-  int64_t lcm = 1, gcd = 0, min = 0; // gcd == 0: none yet (every count is >= 1)
+  int64_t lcm, gcd, min; // gcd == 0: none yet (every count is >= 1)
+
+  static Requirements none() { return {1, 0, 0}; }
 
   bool any() const { return gcd != 0; }
 
@@ -74,54 +78,60 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
   constexpr uint32_t kNone = ~0u;
   const uint32_t n = ix.size();
-  // requiredAt[pos]: index into `required`, or kNone. Left unfilled when
-  // allocated (Slot): the sweep runs from the last op up, writes every
-  // position as it goes and reads only those below the current one.
-  struct Slot {
-    uint32_t index;
-    Slot() {} // no fill: every slot is written before it is read
-  };
-  LargeVector<Slot> requiredAt(n);
+  // requiredAt[pos]: index into `required`, or kNone. Unfilled when
+  // allocated: the sweep runs from the last op up, writes every position as
+  // it goes and reads only those below the current one.
+  LargeVector<Unfilled<uint32_t>> requiredAt(n);
   LargeVector<Requirements> required;
   for (uint32_t pos = n; pos-- > 0;) {
-    Requirements req;
+    Requirements req = Requirements::none();
     for (uint32_t user : ix.succs(pos)) {
       int64_t own = ix.requiredGroups(user);
       if (own > 1 && !req.add(own))
         noCommonMultiple(ix.op(user));
-      if (steps[user] == Step::Pass && requiredAt[user].index != kNone &&
-          !req.merge(required[requiredAt[user].index]))
+      if (steps[user] == Step::Pass && requiredAt[user].value != kNone &&
+          !req.merge(required[requiredAt[user].value]))
         noCommonMultiple(ix.op(user));
     }
     if (req.any()) {
-      requiredAt[pos].index = static_cast<uint32_t>(required.size());
+      requiredAt[pos].value = static_cast<uint32_t>(required.size());
       required.push_back(req);
     } else {
-      requiredAt[pos].index = kNone;
+      requiredAt[pos].value = kNone;
     }
   }
 
   // Per layer: its own counts, plus what is required of it when it is a
-  // conv/linear layer (the walks collect it).
-  LargeVector<Requirements> perLayer(ix.numLayers());
+  // conv/linear layer (the walks collect it). Layers are numbered in the
+  // graph order of their first call, so each layer's entry is started when
+  // the sweep meets a layer number for the first time (no fill pass).
+  LargeVector<Unfilled<Requirements>> perLayerSlots(ix.numLayers());
+  auto perLayer = [&](uint32_t l) -> Requirements & { return perLayerSlots[l].value; };
+  uint32_t started = 0; // layers 0..started-1 have their entry
   for (uint32_t pos = 0; pos < n; ++pos) {
     uint32_t l = ix.layerOf(pos);
     if (l == LayerIndex::kNoLayer)
       continue;
-    if (int64_t own = ix.requiredGroups(pos); own && !perLayer[l].add(own))
+    while (started <= l) // once per layer: l == started at its first call
+      perLayerSlots[started++].value = Requirements::none();
+    if (int64_t own = ix.requiredGroups(pos); own && !perLayer(l).add(own))
       noCommonMultiple(ix.op(pos));
-    if (steps[pos] == Step::Collect && requiredAt[pos].index != kNone &&
-        !perLayer[l].merge(required[requiredAt[pos].index]))
+    if (steps[pos] == Step::Collect && requiredAt[pos].value != kNone &&
+        !perLayer(l).merge(required[requiredAt[pos].value]))
       noCommonMultiple(ix.op(pos));
   }
+
+  while (started < ix.numLayers()) // none left: every layer has a call
+    perLayerSlots[started++].value = Requirements::none();
 
   GroupDependency out;
   // Reserved for every layer at once (LargeVector: only the rows written are
   // touched) instead of counting the rows in a pass of its own first.
   out.layers_.reserve(ix.numLayers());
-  LargeVector<uint32_t> rowOfLayer(ix.numLayers(), ~0u);
+  LargeVector<Unfilled<uint32_t>> rowOfLayer(ix.numLayers()); // every entry written below
   for (uint32_t l = 0; l < ix.numLayers(); ++l) {
-    const Requirements &r = perLayer[l];
+    const Requirements &r = perLayer(l);
+    rowOfLayer[l] = ~0u;
     if (!r.any())
       continue;
     rowOfLayer[l] = static_cast<uint32_t>(out.layers_.size());
@@ -129,8 +139,8 @@ GroupDependency GroupDependency::compute(const LayerIndex &ix) {
   }
   out.byName_.reserve(out.layers_.size());
   for (uint32_t l : ix.layersByName())
-    if (rowOfLayer[l] != ~0u)
-      out.byName_.push_back(rowOfLayer[l]);
+    if (rowOfLayer[l].value != ~0u)
+      out.byName_.push_back(rowOfLayer[l].value);
   return out;
 }
 

@@ -47,9 +47,7 @@ DependencySets computeInputChannelDependency(const Graph &g, const LayerIndex &i
       for (uint32_t v : operands)
         reaches[v] = 1;
   }
-  return DependencySets::fromClasses(ix, std::move(uf), [&](const Layer &l) {
-    return ix.layerHas(l.id, Trait::ChannelTarget) || ix.layerHas(l.id, Trait::WeightLayer);
-  });
+  return DependencySets::fromClasses(ix, std::move(uf), traitSet({Trait::ChannelTarget, Trait::WeightLayer}));
 }
 
 } // namespace pd

@@ -132,6 +132,10 @@ public:
   bool layerHas(uint32_t layer, Trait t) const {
     return layerTraits_[layer] >> static_cast<unsigned>(t) & 1;
   }
+  // Whether the layer's rule has any of `traits`.
+  bool layerHasAny(uint32_t layer, TraitSet traits) const {
+    return layerTraits_[layer] & static_cast<uint16_t>(traits.to_ulong());
+  }
 
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 

@@ -16,7 +16,7 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
     numMembers += s.size();
   members_.reserve(numMembers);
   begin_.reserve(sets.sets().size() + 1);
-  channels_.reserve(sets.sets().size());
+  labelBegin_.reserve(sets.sets().size() + 1);
 
   // The channel counts (only the text report shows them, and only for sets
   // of two or more) read each member's Op attributes (outChannels /
@@ -40,8 +40,10 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
   }
 
   begin_.push_back(0);
+  labelBegin_.push_back(0);
+  std::vector<int64_t> counts; // one set's distinct counts (reused: no allocation per set)
   for (DependencySets::Set s : sets.sets()) {
-    std::vector<int64_t> counts;
+    counts.clear();
     bool unknown = false;
     for (const Layer &l : s) {
       members_.push_back(l.name);
@@ -53,14 +55,21 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
       else if (std::find(counts.begin(), counts.end(), *c) == counts.end())
         counts.push_back(*c);
     }
-    std::string label;
-    for (int64_t c : counts)
-      label += (label.empty() ? "" : "/") + std::to_string(c);
-    if (s.size() > 1 && (label.empty() || unknown))
-      label += label.empty() ? "?" : "/?";
+    const size_t labelStart = labels_.size();
+    for (int64_t c : counts) {
+      if (labels_.size() > labelStart)
+        labels_ += '/';
+      labels_ += std::to_string(c);
+    }
+    if (s.size() > 1 && (counts.empty() || unknown))
+      labels_ += counts.empty() ? "?" : "/?";
     begin_.push_back(static_cast<uint32_t>(members_.size()));
-    channels_.push_back(std::move(label));
+    labelBegin_.push_back(static_cast<uint32_t>(labels_.size()));
   }
+}
+
+std::string_view SetsResult::label(size_t set) const {
+  return std::string_view(labels_).substr(labelBegin_[set], labelBegin_[set + 1] - labelBegin_[set]);
 }
 
 std::vector<std::string> SetsResult::names(size_t set) const {
@@ -92,7 +101,7 @@ void SetsResult::writeText(std::ostream &os) const {
     if (begin_[s + 1] - begin_[s] < 2)
       continue;
     std::string head = paint(Paint::Label, "set " + std::to_string(++n)) + "  " +
-                       paint(Paint::Count, channels_[s] + " ch") + "  ";
+                       paint(Paint::Count, std::string(label(s)) + " ch") + "  ";
     writeWrapped(os, head, names(s));
   }
 }

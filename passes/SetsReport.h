@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pd {
@@ -29,6 +30,7 @@ public:
 
 private:
   std::vector<std::string> names(size_t set) const;
+  std::string_view label(size_t set) const;
 
   std::string title_;
   // The sets as in DependencySets, flat: set i is members_[begin_[i], begin_[i+1]).
@@ -37,7 +39,10 @@ private:
   // from fresh pages (a fault and a page clear per 4 KiB) on every run.
   LargeVector<Symbol> members_;
   LargeVector<uint32_t> begin_;
-  LargeVector<std::string> channels_; // "64", "58/116" or "?"; empty for singletons
+  // Set i's channel label ("64", "58/116" or "?"; empty for singletons) is
+  // labels_[labelBegin_[i], labelBegin_[i+1]): one string, not one per set.
+  std::string labels_;
+  LargeVector<uint32_t> labelBegin_;
   LargeVector<uint32_t> graphOrder_;
 };
 

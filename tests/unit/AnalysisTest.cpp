@@ -193,6 +193,53 @@ TEST_CASE("takeClassNumbers numbers the classes of a prefix in order of first el
   CHECK(numClasses < 300); // 600 random unions leave fewer classes than elements
 }
 
+TEST_CASE("fromClasses reports the same sets by traits word as by callback") {
+  auto g = parseGraph(
+      "graph @g(%x: f32[1,8,4,4]) {\n"
+      "  %a: f32[1,8,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 8, groups = 1} module \"a\"\n"
+      "  %n: f32[1,8,4,4] = nn.BatchNorm2d(%a) {num_features = 8} module \"n\"\n"
+      "  %b: f32[1,8,4,4] = nn.Conv2d(%n) {in_channels = 8, out_channels = 8, groups = 1} module \"b\"\n"
+      "  %s: f32[1,8,4,4] = aten::add(%a, %b)\n"
+      "  %f: f32[1,128] = aten::flatten(%s) {start_dim = 1, end_dim = -1}\n"
+      "  %l: f32[1,10] = nn.Linear(%f) {in_features = 128, out_features = 10} module \"fc\"\n"
+      "  return %l\n}\n",
+      "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  LayerIndex ix = LayerIndex::build(*g, reg);
+  REQUIRE(ix.numLayers() == 4);
+  auto classes = [&] {
+    UnionFind uf(ix.numLayers());
+    uf.unite(0, 2); // a with b
+    uf.unite(1, 2); // and the batchnorm (not a target: a member, no set of its own)
+    return uf;
+  };
+  auto namesOf = [](const DependencySets &sets) {
+    std::vector<std::vector<std::string>> out;
+    for (DependencySets::Set s : sets.sets()) {
+      out.emplace_back();
+      for (const Layer &l : s)
+        out.back().emplace_back(l.str());
+    }
+    return out;
+  };
+  for (TraitSet traits : {traitSet({Trait::ChannelTarget}), traitSet({Trait::ChannelTarget, Trait::WeightLayer}),
+                          traitSet({Trait::BatchNormTarget})}) {
+    DependencySets byTraits = DependencySets::fromClasses(ix, classes(), traits);
+    DependencySets byCallback = DependencySets::fromClasses(ix, classes(), [&](const Layer &l) {
+      for (size_t t = 0; t < traits.size(); ++t)
+        if (traits.test(t) && ix.layerHas(l.id, static_cast<Trait>(t)))
+          return true;
+      return false;
+    });
+    CHECK(namesOf(byTraits) == namesOf(byCallback));
+    CHECK(std::vector<uint32_t>(byTraits.graphOrder().begin(), byTraits.graphOrder().end()) ==
+          std::vector<uint32_t>(byCallback.graphOrder().begin(), byCallback.graphOrder().end()));
+  }
+  // The filter targets: {a, b, n} and {fc}.
+  DependencySets filter = DependencySets::fromClasses(ix, classes(), traitSet({Trait::ChannelTarget}));
+  CHECK(namesOf(filter) == std::vector<std::vector<std::string>>{{"a", "b", "n"}, {"fc"}});
+}
+
 TEST_CASE("channel facts come from the op table and the shapes") {
   auto g = parseGraph(
       "graph @g(%x: f32[1,8,4,4]) {\n"

@@ -303,20 +303,27 @@ unsigned positiveCount(const char *option, const std::string &text) {
 
 int main(int argc, char **argv) {
   const std::string pipeline = PD_DEFAULT_PIPELINE;
-  // The children: one graph, or one model through the frontend.
-  // --measure-graph REPS INTERVAL STAGES (cg:|no-cg:)FILE... (measureArgs)
-  if (argc >= 6 && std::string(argv[1]) == "--measure-graph") {
-    std::vector<GraphFile> files;
-    for (int i = 5; i < argc; ++i) {
-      std::string a = argv[i];
-      bool cg = a.rfind("cg:", 0) == 0;
-      files.push_back({a.substr(a.find(':') + 1), cg});
+  // The children: graphs, or one model through the frontend. Their command
+  // lines come from this program; a hand-typed bad one gets a message.
+  try {
+    // --measure-graph REPS INTERVAL STAGES (cg:|no-cg:)FILE... (measureArgs)
+    if (argc >= 6 && std::string(argv[1]) == "--measure-graph") {
+      std::vector<GraphFile> files;
+      for (int i = 5; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a.rfind("cg:", 0) != 0 && a.rfind("no-cg:", 0) != 0)
+          throw Error("--measure-graph: expected cg:FILE or no-cg:FILE, got '" + a + "'");
+        files.push_back({a.substr(a.find(':') + 1), a[0] == 'c'});
+      }
+      return measureGraphFiles(files, static_cast<unsigned>(std::stoul(argv[2])), std::stod(argv[3]),
+                               pipeline, splitStageList(argv[4]));
     }
-    return measureGraphFiles(files, static_cast<unsigned>(std::stoul(argv[2])), std::stod(argv[3]), pipeline,
-                             splitStageList(argv[4]));
+    if (argc == 5 && std::string(argv[1]) == "--measure-frontend")
+      return measureFrontend(argv[2], argv[3], static_cast<unsigned>(std::stoul(argv[4])));
+  } catch (const std::exception &e) {
+    std::cerr << "prunedep-bench " << argv[1] << ": bad arguments (" << e.what() << ")\n";
+    return 2;
   }
-  if (argc == 5 && std::string(argv[1]) == "--measure-frontend")
-    return measureFrontend(argv[2], argv[3], static_cast<unsigned>(std::stoul(argv[4])));
 
   Options opt;
   bool shapesGiven = false;

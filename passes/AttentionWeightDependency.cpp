@@ -127,11 +127,11 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
   }
   sortRankSets(sets, ix.numLayers());
   sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
-  llvm::ArrayRef<uint32_t> byName = ix.layersByName();
+  llvm::ArrayRef<Layer> layerAtRank = ix.layersInNameOrder();
   out.distinct_.reserve(sets.size());
   for (const auto &ranks : sets)
-    out.distinct_.push_back({ix.layer(byName[ranks[0]]), ix.layer(byName[ranks[1]]),
-                             ix.layer(byName[ranks[2]]), ix.layer(byName[ranks[3]])});
+    out.distinct_.push_back({layerAtRank[ranks[0]], layerAtRank[ranks[1]], layerAtRank[ranks[2]],
+                             layerAtRank[ranks[3]]});
   return out;
 }
 

@@ -40,7 +40,9 @@ public:
 
   // Reads the classes of `uf` (whose elements 0..numLayers-1 are the layers),
   // which it uses up: one set per class holding a layer for which `reported`
-  // is true, with every layer of that class as a member.
+  // is true, with every layer of that class as a member. `reported` is asked
+  // in graph order, at most once per layer, and not of the layers after the
+  // first reported one of their class (a predicate: the answer is the same).
   static DependencySets fromClasses(const LayerIndex &ix, UnionFind &&uf,
                                     const std::function<bool(const Layer &)> &reported);
   // The same, a layer reported when its rule has any of `reportedTraits`:
@@ -50,9 +52,11 @@ public:
   static DependencySets fromClasses(const LayerIndex &ix, UnionFind &&uf, TraitSet reportedTraits);
 
 private:
-  // isReported: a byte per layer id.
+  // isReported(layer id) -> bool; asked at most once per layer, in graph
+  // order, and not of a layer whose class is reported already.
+  template <typename IsReported>
   static DependencySets fromMarkedClasses(const LayerIndex &ix, UnionFind &&uf,
-                                          const LargeVector<uint8_t> &isReported);
+                                          IsReported isReported);
   void rebuildViews();
 
   // Every array holds one entry per reported layer or set: LargeVectors, so

@@ -11,9 +11,7 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
                        const std::function<std::optional<int64_t>(const Layer &)> &channelsOf)
     : title_(std::move(title)), graphOrder_(sets.graphOrder().begin(), sets.graphOrder().end()) {
   // Sized once: a million-op graph has hundreds of thousands of sets.
-  size_t numMembers = 0;
-  for (DependencySets::Set s : sets.sets())
-    numMembers += s.size();
+  const size_t numMembers = sets.members().size();
   members_.reserve(numMembers);
   begin_.reserve(sets.sets().size() + 1);
   labelBegin_.reserve(sets.sets().size() + 1);
@@ -28,10 +26,11 @@ SetsResult::SetsResult(std::string title, const DependencySets &sets,
   constexpr size_t kAhead = 64;
   const Layer *first = sets.members().data();
   LargeVector<uint32_t> labelled; // members of sets of two or more, in member order
-  for (DependencySets::Set s : sets.sets())
-    if (s.size() > 1)
-      for (const Layer &l : s)
-        labelled.push_back(static_cast<uint32_t>(&l - first));
+  if (numMembers > sets.sets().size()) // else every set is a singleton: no label
+    for (DependencySets::Set s : sets.sets())
+      if (s.size() > 1)
+        for (const Layer &l : s)
+          labelled.push_back(static_cast<uint32_t>(&l - first));
   LargeVector<std::optional<int64_t>> channels(labelled.empty() ? 0 : numMembers);
   for (size_t i = 0; i < labelled.size(); ++i) {
     if (i + kAhead < labelled.size())

@@ -1,6 +1,5 @@
 #include "passes/AttentionWeightDependency.h"
 
-#include "passes/DisplaySymbols.h"
 #include "passes/OpFacts.h"
 #include "passes/WalkSteps.h"
 
@@ -113,15 +112,13 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
   out.groups_.reserve(matmuls.size());
   sets.reserve(matmuls.size());
   std::reverse(matmuls.begin(), matmuls.end()); // graph order
-  // The matmuls' names are in the IR: read as a stream, with prefetches.
-  DisplaySymbolStream nameOf(ix, matmuls);
   for (uint32_t pos : matmuls) {
     const CappedSet<4> &up = above[pos];
     uint32_t down = belowRev[n - 1 - pos].ids[0];
     std::array<uint32_t, 3> qkv = {up.ids[0], up.ids[1], up.ids[2]};
     // Layer ids are numbered in graph order of the first call.
     std::sort(qkv.begin(), qkv.end());
-    out.groups_.push_back({&ix.op(pos), nameOf.next(),
+    out.groups_.push_back({&ix.op(pos), ix.displayName(pos),
                            {ix.layer(qkv[0]), ix.layer(qkv[1]), ix.layer(qkv[2]), ix.layer(down)}});
     sets.push_back({ix.nameRank(qkv[0]), ix.nameRank(qkv[1]), ix.nameRank(qkv[2]), ix.nameRank(down)});
   }

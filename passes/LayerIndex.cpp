@@ -48,6 +48,7 @@ __attribute__((flatten)) bool LayerIndex::append(Op &op, const OpRegistry &regis
   operandBegin_.push_back(static_cast<uint32_t>(operandValues_.size()));
   for (const Value *r : op.results())
     resultValues_.push_back(r->id());
+  displayName_.push_back(displaySymbol(op)); // its result's name: on the line just read
   resultBegin_.push_back(static_cast<uint32_t>(resultValues_.size()));
   const OpRule *r = registry.lookup(op.kind());
   rule_.push_back(r);
@@ -104,6 +105,7 @@ LayerIndex LayerIndex::build(const Graph &g, const OpRegistry &registry) {
     ix.order_.reserve(g.numOps());
     ix.rule_.reserve(g.numOps());
     ix.layerOf_.reserve(g.numOps());
+    ix.displayName_.reserve(g.numOps());
     ix.facts_.reserve(g.numOps());
     ix.walkSteps_.reserve(g.numOps());
     ix.groups_.reserve(g.numOps());

@@ -110,6 +110,11 @@ public:
     return g != kBigGroups ? g : bigGroups_.find(pos)->second;
   }
 
+  // displaySymbol(op(pos)), read while the index is built: the reports name
+  // views and matmuls by it, and at a million ops reading it from the IR
+  // then is two dependent DRAM misses per op named (the Op, then its result).
+  Symbol displayName(uint32_t pos) const { return displayName_[pos]; }
+
   // The layer an op is a call of, or kNoLayer.
   uint32_t layerOf(uint32_t pos) const { return layerOf_[pos]; }
   uint32_t layerOf(const Op &op) const { return layerOf_[position(op)]; }
@@ -159,6 +164,7 @@ private:
   LargeVector<uint32_t> position_; // by op id
   LargeVector<const OpRule *> rule_;
   LargeVector<uint32_t> layerOf_;
+  LargeVector<Symbol> displayName_; // by position
   LargeVector<uint8_t> facts_;
   LargeVector<uint16_t> walkSteps_; // 2 bits per WalkKind
   LargeVector<uint32_t> groups_;

@@ -1,6 +1,5 @@
 #include "passes/ReshapeDependency.h"
 
-#include "passes/DisplaySymbols.h"
 #include "passes/GraphWalk.h"
 #include "passes/WalkSteps.h"
 
@@ -25,8 +24,7 @@ ReshapeDependencyAnalysis::Result ReshapeDependencyAnalysis::run(Graph &, Analys
 // The layer ids each walk found are kept in one flat array (an entry's are a
 // slice of it), sorted by their rank in the index's name order, which is the
 // order of their names without reading a name per comparison. The views'
-// names are in the IR: read as the walks go, with prefetches well ahead
-// (DisplaySymbols.h).
+// names come from the index (displayName), not from the IR.
 ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   StepTable steps = weightLayerSteps(ix);
   ReshapeDependency out;
@@ -49,7 +47,6 @@ ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   foundFrom.reserve(views.size() + 1);
   foundFrom.push_back(0);
   out.names_.reserve(views.size());
-  DisplaySymbolStream nameOf(ix, views);
   std::vector<uint32_t> work;
 
   auto addLayer = [&](uint32_t l) {
@@ -98,7 +95,7 @@ ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
               [&](uint32_t a, uint32_t b) { return ix.nameRank(a) < ix.nameRank(b); });
     foundAll.insert(foundAll.end(), found.begin(), found.end());
     foundFrom.push_back(static_cast<uint32_t>(foundAll.size()));
-    out.names_.push_back(nameOf.next());
+    out.names_.push_back(ix.displayName(view));
   }
   return out;
 }

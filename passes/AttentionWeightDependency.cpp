@@ -20,20 +20,34 @@ namespace {
 // asks "exactly three?" and "exactly one?", so a set that reaches Cap stands
 // for "too many". Exact while below Cap (a union of exact small sets is exact;
 // a union involving a full set is full), O(1) per edge.
+//
+// The ids fill the slots from the front and kEmpty marks the free ones, so a
+// set is Cap words with no count beside them: one per op in each sweep, at a
+// million ops these arrays are what the sweeps stream from DRAM (16 and 8
+// bytes per op; a count made them 20 and 12).
 template <unsigned Cap> struct CappedSet {
-  uint32_t n = 0;
+  static constexpr uint32_t kEmpty = ~0u; // never a layer id (ids count layers)
   uint32_t ids[Cap];
 
+  CappedSet() { std::fill(ids, ids + Cap, kEmpty); }
+  uint32_t size() const {
+    uint32_t n = 0;
+    while (n < Cap && ids[n] != kEmpty)
+      ++n;
+    return n;
+  }
   void add(uint32_t id) {
-    if (n == Cap)
-      return;
-    for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t i = 0; i < Cap; ++i) {
       if (ids[i] == id)
         return;
-    ids[n++] = id;
+      if (ids[i] == kEmpty) {
+        ids[i] = id;
+        return;
+      }
+    }
   }
   void merge(const CappedSet &o) {
-    for (uint32_t i = 0; i < o.n && n < Cap; ++i)
+    for (uint32_t i = 0; i < Cap && o.ids[i] != kEmpty && ids[Cap - 1] == kEmpty; ++i)
       add(o.ids[i]);
   }
 };
@@ -99,7 +113,7 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
     else if (steps[pos] == Step::Pass)
       for (uint32_t u : ix.succs(pos))
         s.merge(belowRev[n - 1 - u]);
-    if (s.n == 1 && above[pos].n == 3 && ix.has(pos, Trait::Matmul))
+    if (ix.isMatmul(pos) && s.size() == 1 && above[pos].size() == 3)
       matmuls.push_back(pos);
   }
 

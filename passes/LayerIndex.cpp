@@ -86,6 +86,10 @@ void LayerIndex::addFacts(const Op &op, const OpRule *rule, bool isLayer) {
       facts |= kSelfJoin;
     if (rule->has(Trait::Reshape) && !keepsChannelCount(op, *rule))
       facts |= kChangesChannels;
+    if (rule->has(Trait::View))
+      facts |= kView;
+    if (rule->has(Trait::Matmul))
+      facts |= kMatmul;
     groups = pd::requiredGroups(op, rule);
   }
   facts_.push_back(facts);

@@ -98,6 +98,11 @@ public:
   bool isSelfJoin(uint32_t pos) const { return facts_[pos] & kSelfJoin; }
   // A reshape-like op that does not keep the channel count (keepsChannelCount).
   bool changesChannels(uint32_t pos) const { return facts_[pos] & kChangesChannels; }
+  // has(pos, Trait::View) and has(pos, Trait::Matmul): the ops reshape- and
+  // attention-weight-dependency look for among every op (a byte per op read
+  // here, not the 8-byte rule pointer and the rule behind it).
+  bool isView(uint32_t pos) const { return facts_[pos] & kView; }
+  bool isMatmul(uint32_t pos) const { return facts_[pos] & kMatmul; }
   // The step (a Step of GraphWalk.h) of the walk of `kind` at a position: two
   // bits per kind in one word per position.
   uint8_t walkStep(WalkKind kind, uint32_t pos) const {
@@ -150,7 +155,7 @@ public:
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 
 private:
-  enum : uint8_t { kChannelJoin = 1, kSelfJoin = 2, kChangesChannels = 4 };
+  enum : uint8_t { kChannelJoin = 1, kSelfJoin = 2, kChangesChannels = 4, kView = 8, kMatmul = 16 };
   // groups_ holds counts below this; a larger one (never seen in a model, but
   // exact all the same) sits in bigGroups_.
   static constexpr uint32_t kBigGroups = ~0u;

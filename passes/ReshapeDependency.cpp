@@ -30,7 +30,7 @@ ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   ReshapeDependency out;
   LargeVector<uint32_t> &views = out.views_;
   for (uint32_t pos = 0; pos < ix.size(); ++pos)
-    if (ix.has(pos, Trait::View))
+    if (ix.isView(pos))
       views.push_back(pos);
 
   // One word per op for both facts a walk asks of it (one array to clear and

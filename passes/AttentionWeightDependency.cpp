@@ -20,34 +20,20 @@ namespace {
 // asks "exactly three?" and "exactly one?", so a set that reaches Cap stands
 // for "too many". Exact while below Cap (a union of exact small sets is exact;
 // a union involving a full set is full), O(1) per edge.
-//
-// The ids fill the slots from the front and kEmpty marks the free ones, so a
-// set is Cap words with no count beside them: one per op in each sweep, at a
-// million ops these arrays are what the sweeps stream from DRAM (16 and 8
-// bytes per op; a count made them 20 and 12).
 template <unsigned Cap> struct CappedSet {
-  static constexpr uint32_t kEmpty = ~0u; // never a layer id (ids count layers)
+  uint32_t n = 0;
   uint32_t ids[Cap];
 
-  CappedSet() { std::fill(ids, ids + Cap, kEmpty); }
-  uint32_t size() const {
-    uint32_t n = 0;
-    while (n < Cap && ids[n] != kEmpty)
-      ++n;
-    return n;
-  }
   void add(uint32_t id) {
-    for (uint32_t i = 0; i < Cap; ++i) {
+    if (n == Cap)
+      return;
+    for (uint32_t i = 0; i < n; ++i)
       if (ids[i] == id)
         return;
-      if (ids[i] == kEmpty) {
-        ids[i] = id;
-        return;
-      }
-    }
+    ids[n++] = id;
   }
   void merge(const CappedSet &o) {
-    for (uint32_t i = 0; i < Cap && o.ids[i] != kEmpty && ids[Cap - 1] == kEmpty; ++i)
+    for (uint32_t i = 0; i < o.n && n < Cap; ++i)
       add(o.ids[i]);
   }
 };
@@ -87,25 +73,38 @@ void sortRankSets(LargeVector<RankSet> &sets, uint32_t numLayers) {
 //
 // Each sweep appends its sets in the order it visits the ops (the backward
 // one into an array reversed by position) instead of filling arrays cleared
-// first, and the backward sweep picks out the matmuls as it goes: at a million
-// ops every pass over these 32 bytes per op is a pass over DRAM.
+// first: at a million ops every pass over these bytes per op is a pass over
+// DRAM. Each sweep also copies out what the groups need as it goes (the
+// forward one the matmuls with three Linears above, the backward one their
+// Linear below), so nothing reads a sweep's array again at scattered places
+// afterwards: at a million ops those were a DRAM miss per matmul.
 AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &ix) {
   StepTable steps = attentionLinearSteps(ix);
   const uint32_t n = ix.size();
-  LargeVector<CappedSet<4>> above;
-  above.reserve(n);
-  for (uint32_t pos = 0; pos < n; ++pos) {
-    CappedSet<4> &s = above.emplace_back();
-    if (steps[pos] == Step::Collect)
-      s.add(ix.layerOf(pos));
-    else if (steps[pos] == Step::Pass)
-      for (uint32_t p : ix.preds(pos))
-        s.merge(above[p]);
+  struct Candidate {
+    uint32_t pos;
+    std::array<uint32_t, 3> up; // the three Linear layers above
+    uint32_t down;              // the one below, or kNoLayer
+  };
+  LargeVector<Candidate> candidates; // in graph order
+  {
+    LargeVector<CappedSet<4>> above;
+    above.reserve(n);
+    for (uint32_t pos = 0; pos < n; ++pos) {
+      CappedSet<4> &s = above.emplace_back();
+      if (steps[pos] == Step::Collect)
+        s.add(ix.layerOf(pos));
+      else if (steps[pos] == Step::Pass)
+        for (uint32_t p : ix.preds(pos))
+          s.merge(above[p]);
+      if (s.n == 3 && ix.isMatmul(pos))
+        candidates.push_back({pos, {s.ids[0], s.ids[1], s.ids[2]}, LayerIndex::kNoLayer});
+    }
   }
   // belowRev[n - 1 - pos]: the sets of the ops below, in the sweep's order.
   LargeVector<CappedSet<2>> belowRev;
   belowRev.reserve(n);
-  LargeVector<uint32_t> matmuls; // positions with a group, last first (reversed below)
+  size_t next = candidates.size(); // candidates[next - 1] is the next one up
   for (uint32_t pos = n; pos-- > 0;) {
     CappedSet<2> &s = belowRev.emplace_back();
     if (steps[pos] == Step::Collect)
@@ -113,8 +112,11 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
     else if (steps[pos] == Step::Pass)
       for (uint32_t u : ix.succs(pos))
         s.merge(belowRev[n - 1 - u]);
-    if (ix.isMatmul(pos) && s.size() == 1 && above[pos].size() == 3)
-      matmuls.push_back(pos);
+    if (next > 0 && candidates[next - 1].pos == pos) {
+      --next;
+      if (s.n == 1)
+        candidates[next].down = s.ids[0];
+    }
   }
 
   AttentionWeightDependency out;
@@ -123,13 +125,13 @@ AttentionWeightDependency AttentionWeightDependency::compute(const LayerIndex &i
   // is unique), without reading a name scattered in the symbol pool per
   // comparison (n log n of them made this sort most of the analysis at 1M ops).
   LargeVector<RankSet> sets;
-  out.groups_.reserve(matmuls.size());
-  sets.reserve(matmuls.size());
-  std::reverse(matmuls.begin(), matmuls.end()); // graph order
-  for (uint32_t pos : matmuls) {
-    const CappedSet<4> &up = above[pos];
-    uint32_t down = belowRev[n - 1 - pos].ids[0];
-    std::array<uint32_t, 3> qkv = {up.ids[0], up.ids[1], up.ids[2]};
+  out.groups_.reserve(candidates.size());
+  sets.reserve(candidates.size());
+  for (const Candidate &c : candidates) {
+    if (c.down == LayerIndex::kNoLayer)
+      continue;
+    const uint32_t pos = c.pos, down = c.down;
+    std::array<uint32_t, 3> qkv = c.up;
     // Layer ids are numbered in graph order of the first call.
     std::sort(qkv.begin(), qkv.end());
     out.groups_.push_back({&ix.op(pos), ix.displayName(pos),

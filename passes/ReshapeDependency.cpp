@@ -32,6 +32,11 @@ ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   for (uint32_t pos = 0; pos < ix.size(); ++pos)
     if (ix.isView(pos))
       views.push_back(pos);
+  LargeVector<uint32_t> &foundFrom = out.layersFrom_;
+  foundFrom.reserve(views.size() + 1);
+  foundFrom.push_back(0);
+  if (views.empty())
+    return out; // no walk: no per-op state to allocate and clear
 
   // One word per op for both facts a walk asks of it (one array to clear and
   // to miss in, not two): kWalked | e for the view of entry e once walked,
@@ -43,9 +48,6 @@ ReshapeDependency ReshapeDependency::compute(const LayerIndex &ix) {
   EpochMarks seenLayer(ix.numLayers());
   std::vector<uint32_t> found; // layer ids of the current walk
   LargeVector<uint32_t> &foundAll = out.layers_;
-  LargeVector<uint32_t> &foundFrom = out.layersFrom_;
-  foundFrom.reserve(views.size() + 1);
-  foundFrom.push_back(0);
   out.names_.reserve(views.size());
   std::vector<uint32_t> work;
 

@@ -240,6 +240,73 @@ TEST_CASE("fromClasses reports the same sets by traits word as by callback") {
   CHECK(namesOf(filter) == std::vector<std::vector<std::string>>{{"a", "b", "n"}, {"fc"}});
 }
 
+TEST_CASE("fromClasses: interleaved sets, members by name, sets numbered in graph order") {
+  // Graph order z1, a1, z2, a2, m; classes {z1, z2, m} and {a1, a2}. By name:
+  // a1 a2 m z1 z2, so the set of z1 (first in the graph) sorts second.
+  auto g = parseGraph(
+      "graph @g(%x: f32[1,8,4,4]) {\n"
+      "  %z1: f32[1,8,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 8, groups = 1} module \"z1\"\n"
+      "  %a1: f32[1,8,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 8, groups = 1} module \"a1\"\n"
+      "  %z2: f32[1,8,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 8, groups = 1} module \"z2\"\n"
+      "  %a2: f32[1,8,4,4] = nn.Conv2d(%x) {in_channels = 8, out_channels = 8, groups = 1} module \"a2\"\n"
+      "  %m: f32[1,8,4,4] = nn.BatchNorm2d(%x) {num_features = 8} module \"m\"\n"
+      "  return %z1, %a1, %z2, %a2, %m\n}\n",
+      "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  LayerIndex ix = LayerIndex::build(*g, reg);
+  REQUIRE(ix.numLayers() == 5);
+  UnionFind uf(ix.numLayers());
+  uf.unite(0, 2); // z1, z2
+  uf.unite(2, 4); // and m
+  uf.unite(1, 3); // a1, a2
+  DependencySets sets = DependencySets::fromClasses(ix, std::move(uf), traitSet({Trait::ChannelTarget}));
+  REQUIRE(sets.sets().size() == 2);
+  CHECK(namesOf(sets.sets()[0]) == std::vector<std::string>{"a1", "a2"});
+  CHECK(namesOf(sets.sets()[1]) == std::vector<std::string>{"m", "z1", "z2"});
+  CHECK(std::vector<uint32_t>(sets.graphOrder().begin(), sets.graphOrder().end()) ==
+        std::vector<uint32_t>{1, 0});
+  CHECK(sets.find(Symbol::get("m")) == &sets.sets()[1]);
+  CHECK(sets.find(Symbol::get("a2")) == &sets.sets()[0]);
+  CHECK(sets.find(Symbol::get("x")) == nullptr);
+}
+
+TEST_CASE("the index's copies (layers by name, display names, view and matmul bits) match their sources") {
+  auto g = parseGraph(
+      "graph @g(%x: f32[2,4]) {\n"
+      "  %q: f32[2,4] = nn.Linear(%x) {in_features = 4, out_features = 4} module \"z.q\"\n"
+      "  %k: f32[2,4] = nn.Linear(%x) {in_features = 4, out_features = 4} module \"b.k\"\n"
+      "  %t: f32[4,2] = aten::transpose(%k) {dim0 = 0, dim1 = 1}\n"
+      "  %s: f32[2,2] = aten::matmul(%q, %t)\n"
+      "  %v: f32[4] = aten::view(%s) {size = [4]}\n"
+      "  %q2: f32[2,4] = nn.Linear(%x) {in_features = 4, out_features = 4} module \"z.q\"\n"
+      "  %f: f32[2,4] = aten::linear(%x, %x)\n"
+      "  return %v, %q2, %f\n}\n",
+      "t.pdir");
+  OpRegistry reg = OpRegistry::withBuiltins();
+  LayerIndex ix = LayerIndex::build(*g, reg);
+  REQUIRE(ix.numLayers() == 2); // z.q (called twice) and b.k; the functional linear is no layer
+  REQUIRE(ix.layersInNameOrder().size() == ix.numLayers());
+  for (uint32_t i = 0; i < ix.numLayers(); ++i) {
+    const Layer &copy = ix.layersInNameOrder()[i], &source = ix.layer(ix.layersByName()[i]);
+    CHECK(copy.name == source.name);
+    CHECK(copy.op == source.op);
+    CHECK(copy.position == source.position);
+    CHECK(copy.id == source.id);
+  }
+  CHECK(ix.layersInNameOrder()[0].str() == "b.k");
+  size_t views = 0, matmuls = 0;
+  for (uint32_t pos = 0; pos < ix.size(); ++pos) {
+    CHECK(ix.displayName(pos) == displaySymbol(ix.op(pos)));
+    CHECK(ix.isView(pos) == ix.has(pos, Trait::View));
+    CHECK(ix.isMatmul(pos) == ix.has(pos, Trait::Matmul));
+    views += ix.isView(pos);
+    matmuls += ix.isMatmul(pos);
+  }
+  CHECK(views == 1);
+  CHECK(matmuls == 1);
+  CHECK(ix.displayName(ix.position(*ix.layer(0).op)).str() == "z.q");
+}
+
 TEST_CASE("channel facts come from the op table and the shapes") {
   auto g = parseGraph(
       "graph @g(%x: f32[1,8,4,4]) {\n"

@@ -134,6 +134,8 @@ public:
   // layer(layersByName()[i])): the reports copy members in name order, and
   // at a million layers reading the records by id in that order is a DRAM
   // miss per layer in each analysis; gathered once here, it is a stream.
+  // (layersByName() stays: a pass over every layer that needs only the ids,
+  // or prefetches ahead by them, streams 4 bytes per layer instead of 24.)
   llvm::ArrayRef<Layer> layersInNameOrder() const { return layersInNameOrder_; }
   // A layer's place in layersByName(): comparing ranks orders layers as
   // comparing their names does (a layer's name is unique), without reading

@@ -3,31 +3,29 @@
 //
 // Targets are the layers the op table marks `channel-target` (filter pruning:
 // Conv*, ConvTranspose*, Linear, Embedding) or `batchnorm-target` (BatchNorm*).
-// Joins:
-//  - an `elementwise` op with two or more tensor operands (add, mul, ...)
-//    joins the nearest targets upstream of it;
-//  - so does a `concat` op that is not on the channel axis;
-//  - a depthwise conv (groups == out_channels) and a per-channel GroupNorm
-//    (num_groups == num_channels) join themselves with the nearest
-//    `weight-layer` (conv/linear) upstream.
-// The upward walk from a join stops at a target, at a `reshape` op that
-// changes the channel count (read from the shapes), and at a `barrier`.
+// Two targets are in one set when their output channels reach one class of
+// tied channels (passes/ChannelAxes.h), transitively: through elementwise
+// ops and broadcasts (NNI's joins), a depthwise conv or per-channel GroupNorm
+// (NNI's depthwise rule: its input channel i is its output channel i), and
+// also where NNI's walks stop or miss: permutes and transposes, views that
+// merge or split the channel dim, the contraction of a matmul, the pieces of
+// a concat or chunk, a channel shuffle. The sets are read from the same index
+// maps as channel-groups, so they never split layers channel-groups ties.
 #pragma once
 #include "passes/AnalysisManager.h"
+#include "passes/ChannelAxes.h"
 #include "passes/DependencySets.h"
-#include "passes/UnionFind.h"
 
 namespace pd {
 
 enum class PruneType { Filter, BatchNorm };
 
-DependencySets computeChannelDependency(const LayerIndex &ix, PruneType type);
+// The trait of the layers a prune type reports.
+inline Trait targetTrait(PruneType type) {
+  return type == PruneType::Filter ? Trait::ChannelTarget : Trait::BatchNormTarget;
+}
 
-// The classes behind computeChannelDependency, for passes that need more than
-// the sets (explain: which joins tie a layer's set). Elements
-// 0..numLayers-1 are the layers; element numLayers + pos is the op at `pos`:
-// a join's element is in the class of the layers it ties.
-UnionFind channelDependencyClasses(const LayerIndex &ix, PruneType type);
+DependencySets computeChannelDependency(const LayerIndex &ix, const ChannelAxes &axes, PruneType type);
 
 // Filter pruning (NNI's prune_type='Filter').
 struct ChannelDependencyAnalysis {

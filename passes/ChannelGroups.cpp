@@ -40,49 +40,12 @@ std::string_view roleName(ChannelMember::Role r) {
 
 namespace {
 
-const ChannelMap *mapOf(const LayerIndex &ix, const Op &op) {
-  const OpRule *r = ix.rule(op);
-  return r && r->channelMap ? &*r->channelMap : nullptr;
-}
+const ChannelMap *mapOf(const LayerIndex &ix, const Op &op) { return channelMapOf(ix.rule(op)); }
 
 bool isStoredTensor(const LayerIndex &ix, const Value *v) {
   const Op *def = v ? v->definingOp() : nullptr;
   const ChannelMap *m = def ? mapOf(ix, *def) : nullptr;
   return m && m->kind == ChannelMapKind::Parameter;
-}
-
-// Runs every seed, then propagates every block to the ops that define and
-// use its tensor until no new block appears.
-void propagate(const LayerIndex &ix, const Graph &g, ChannelPositions &pos) {
-  MapMemos memos;
-  for (const Op *op : ix.order()) {
-    const ChannelMap *m = mapOf(ix, *op);
-    if (m && mapImpl(m->kind).seed) {
-      MapContext ctx(pos, ix, *op, *m, memos);
-      mapImpl(m->kind).seed(ctx);
-    }
-  }
-  auto apply = [&](const Op &op, TensorRef t, int64_t dim, BlockId b) {
-    const ChannelMap *m = mapOf(ix, op);
-    if (!m) {
-      static const ChannelMap kNone;
-      MapContext(pos, ix, op, kNone, memos)
-          .stop(b, "no channel map for '" + std::string(op.kind().str()) +
-                       "' (add one under [channel-map] in a rule file)");
-      return;
-    }
-    MapContext ctx(pos, ix, op, *m, memos);
-    mapImpl(m->kind).propagate(ctx, MapSource{t, dim, b});
-  };
-  while (std::optional<BlockId> b = pos.nextNew()) {
-    const PositionBlock blk = pos.block(*b);
-    if (Op *def = blk.value->definingOp())
-      apply(*def, resultRef(blk.value->resultNo()), blk.dim, *b);
-    else
-      pos.stop(*b, std::nullopt, "the model's input " + valueRef(blk.value));
-    for (const Use &u : blk.value->uses())
-      apply(*u.user, operandRef(u.operandNo), blk.dim, *b);
-  }
 }
 
 struct MemberBlock {
@@ -136,7 +99,7 @@ struct VectorHash {
 
 ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
   ChannelPositions pos;
-  propagate(ix, g, pos);
+  propagateChannelMaps(ix, pos);
 
   // Members in graph order: a layer's slots at its first call, out before in.
   std::vector<MemberBlock> members;

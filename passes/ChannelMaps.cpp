@@ -67,8 +67,7 @@ void MapContext::tieSame(BlockId a, BlockId b) {
     stop(b, why);
     return;
   }
-  for (int64_t i = 0; i < size(a); ++i)
-    tie(a, i, b, i);
+  pos_.uniteWhole(a, b);
 }
 
 void MapContext::tieTo(const MapSource &src, TensorRef t, int64_t dim) {
@@ -101,6 +100,57 @@ const MapImpl &mapImpl(ChannelMapKind kind) {
 #include "ir/ChannelMaps.def"
   };
   return *kImpls[static_cast<size_t>(kind)];
+}
+
+const ChannelMap *channelMapOf(const OpRule *rule) {
+  if (!rule)
+    return nullptr;
+  if (rule->channelMap)
+    return &*rule->channelMap;
+  // A rule given by its traits alone (a rule file's `traits = ["elementwise"]`,
+  // the transparent policy for unknown ops) says the same as the elementwise
+  // map: every dim of every tensor is the same dim of the others.
+  static const ChannelMap kElementwise;
+  if (rule->has(Trait::Elementwise) || rule->has(Trait::Transparent))
+    return &kElementwise;
+  return nullptr;
+}
+
+// Runs every seed, then propagates every block to the ops that define and
+// use its tensor until no new block appears.
+void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos) {
+  MapMemos memos;
+  auto mapOf = [&](const Op &op) { return channelMapOf(ix.rule(op)); };
+  for (const Op *op : ix.order()) {
+    const ChannelMap *m = mapOf(*op);
+    if (m && mapImpl(m->kind).seed) {
+      pos.setCurrentOp(ix.position(*op));
+      MapContext ctx(pos, ix, *op, *m, memos);
+      mapImpl(m->kind).seed(ctx);
+    }
+  }
+  auto apply = [&](const Op &op, TensorRef t, int64_t dim, BlockId b) {
+    pos.setCurrentOp(ix.position(op));
+    const ChannelMap *m = mapOf(op);
+    if (!m) {
+      static const ChannelMap kNone;
+      MapContext(pos, ix, op, kNone, memos)
+          .stop(b, "no channel map for '" + std::string(op.kind().str()) +
+                       "' (add one under [channel-map] in a rule file)");
+      return;
+    }
+    MapContext ctx(pos, ix, op, *m, memos);
+    mapImpl(m->kind).propagate(ctx, MapSource{t, dim, b});
+  };
+  while (std::optional<BlockId> b = pos.nextNew()) {
+    const PositionBlock blk = pos.block(*b);
+    if (Op *def = blk.value->definingOp())
+      apply(*def, resultRef(blk.value->resultNo()), blk.dim, *b);
+    else
+      pos.stop(*b, std::nullopt, "the model's input " + valueRef(blk.value));
+    for (const Use &u : blk.value->uses())
+      apply(*u.user, operandRef(u.operandNo), blk.dim, *b);
+  }
 }
 
 } // namespace pd

@@ -136,6 +136,16 @@ const MapImpl &mapImpl(ChannelMapKind kind);
 #define PD_CHANNEL_MAP(ENUM, NAME, REQUIRED, OPTIONAL, DOC) extern const MapImpl k##ENUM##Map;
 #include "ir/ChannelMaps.def"
 
+// The map of an op with this rule: its `[channel-map]` entry, else the one its
+// traits imply (elementwise and transparent ops: the elementwise map), else
+// none (the op stops every block that reaches it).
+const ChannelMap *channelMapOf(const OpRule *rule);
+
+// Runs every op's seed, then every block that appears through the maps of
+// the ops that define and use its tensor, until no new block appears: the
+// ties of channel-groups (TieMode::PerIndex) and of channel axes (Axes).
+void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos);
+
 // Facts about convolutions the verifier needs too: the channel dim of the
 // input, the channel counts and groups, and whether pruning drops whole
 // groups (a group with one input or one output channel cannot shrink).

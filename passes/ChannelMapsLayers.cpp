@@ -105,6 +105,17 @@ void convSeed(MapContext &c) {
     // removed at the same offset from every group.
     std::optional<BlockId> win = weightDim(c, SlotRole::In, 1, f->transposed ? 0 : 1, f->transposed ? I : ipg);
     std::optional<BlockId> wout = weightDim(c, SlotRole::Out, 1, f->transposed ? 1 : 0, f->transposed ? opg : O);
+    if (g == 1) {
+      // One group: channel i is the weight's index i on each side, a tie of
+      // whole dims (no loop over the channels).
+      if (win)
+        c.tieSame(*x, *win);
+      if (wout)
+        c.tieSame(*y, *wout);
+      if (!c.op().isModuleCall())
+        tieVectorOperand(c, 2, *y);
+      return;
+    }
     for (int64_t i = 0; i < I; ++i) {
       if (win)
         c.tie(*x, i, *win, f->transposed ? i : i % ipg);

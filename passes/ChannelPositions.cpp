@@ -8,6 +8,9 @@ namespace pd {
 static constexpr int64_t kMaxRank = 64;
 
 void ChannelPositions::tooLarge(int64_t size, const Location &loc, const std::string &what) const {
+  if (mode_ == TieMode::Axes)
+    throw Error(loc, "channel axes: " + what + " has " + std::to_string(size) +
+                         " indices; the analysis handles dims of fewer than 2^32");
   throw Error(loc, "channel-groups: " + what + " has " + std::to_string(size) +
                        " indices, which would take the analysis past its limit of " +
                        std::to_string(kMaxPositions) +
@@ -15,12 +18,45 @@ void ChannelPositions::tooLarge(int64_t size, const Location &loc, const std::st
 }
 
 BlockId ChannelPositions::add(PositionBlock b, int64_t size) {
-  b.base = positions_;
-  b.size = static_cast<uint32_t>(size);
-  uf_.grow(b.size);
-  positions_ += b.size;
+  b.size = size;
+  if (mode_ == TieMode::PerIndex) {
+    b.base = positions_;
+    uf_.grow(static_cast<uint32_t>(size));
+    positions_ += static_cast<uint32_t>(size);
+  } else {
+    blockUf_.grow(1);
+  }
   blocks_.push_back(b);
   return static_cast<BlockId>(blocks_.size() - 1);
+}
+
+void ChannelPositions::uniteWhole(BlockId a, BlockId b) {
+  if (mode_ == TieMode::PerIndex) {
+    for (int64_t i = 0; i < blocks_[a].size; ++i)
+      uf_.unite(position(a, i), position(b, i));
+    return;
+  }
+  blockUf_.unite(a, b);
+  if (keepWholeTies_ && a != b)
+    runs_.push_back({a, b, 0, 0, static_cast<uint32_t>(blocks_[a].size), currentOp_});
+}
+
+void ChannelPositions::recordRun(BlockId a, int64_t i, BlockId b, int64_t j) {
+  if (a == b && i == j)
+    return;
+  // Maps tie index after index, often two streams interleaved (a conv ties
+  // each input channel to its weight and to its group's first channel):
+  // extend whichever of the last few runs this tie continues.
+  const size_t n = runs_.size();
+  for (size_t k = n; k > 0 && k + 4 > n; --k) {
+    TieRun &r = runs_[k - 1];
+    if (r.a == a && r.b == b && r.op == currentOp_ && int64_t(r.ia) + r.len == i &&
+        int64_t(r.ib) + r.len == j) {
+      ++r.len;
+      return;
+    }
+  }
+  runs_.push_back({a, b, static_cast<uint32_t>(i), static_cast<uint32_t>(j), 1, currentOp_});
 }
 
 std::optional<BlockId> ChannelPositions::valueBlock(const Value *v, int64_t dim) {
@@ -41,7 +77,7 @@ std::optional<BlockId> ChannelPositions::valueBlock(const Value *v, int64_t dim)
       return k.block;
   PositionBlock b;
   b.value = v;
-  b.dim = dim;
+  b.dim = static_cast<int32_t>(dim);
   if (!fits(size)) {
     const Op *def = v->definingOp();
     tooLarge(size, def ? def->loc() : Location{}, "dim " + std::to_string(dim) + " of " + valueRef(v));
@@ -72,7 +108,7 @@ BlockId ChannelPositions::slot(uint32_t layer, SlotRole role, int64_t weightDim,
   PositionBlock b;
   b.layer = layer;
   b.role = role;
-  b.dim = weightDim;
+  b.dim = static_cast<int32_t>(weightDim);
   if (!fits(size))
     tooLarge(size, op.loc(), "weight dim " + std::to_string(weightDim) + " of '" +
                                  std::string(op.displayName()) + "'");

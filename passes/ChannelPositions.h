@@ -30,16 +30,37 @@ enum class SlotRole : uint8_t { Out, In };
 
 struct PositionBlock {
   const Value *value = nullptr;          // the tensor; null for a slot
-  int64_t dim = 0;                       // the value's dim, or the slot's weight dim
+  int32_t dim = 0;                       // the value's dim, or the slot's weight dim (< 64)
   uint32_t layer = LayerIndex::kNoLayer; // a slot's layer
   SlotRole role = SlotRole::Out;
-  uint32_t base = 0; // first position
-  uint32_t size = 0;
+  uint32_t base = 0; // first position (per-index mode)
+  int64_t size = 0;
   bool isSlot() const { return value == nullptr; }
+};
+
+// How the ties of the maps are kept. PerIndex: one union-find element per
+// index (channel-groups: exact channel sets). Axes: no element per index;
+// a tie of two whole blocks index by index unites the blocks, and any other
+// tie is kept as a run (index ia + k of a with ib + k of b, k < len), so that
+// passes/ChannelAxes.h can cut blocks into segments that move together. Both
+// modes see the very same ties, from the same maps.
+enum class TieMode : uint8_t { PerIndex, Axes };
+
+// A run of ties between two blocks (Axes mode), and the op whose map made it.
+struct TieRun {
+  BlockId a, b;
+  uint32_t ia, ib, len;
+  uint32_t op; // position of the op in the LayerIndex
 };
 
 class ChannelPositions {
 public:
+  explicit ChannelPositions(TieMode mode = TieMode::PerIndex, bool keepWholeTies = false)
+      : mode_(mode), keepWholeTies_(keepWholeTies) {}
+  TieMode mode() const { return mode_; }
+  // The op whose map is running (Axes mode records it on each run).
+  void setCurrentOp(uint32_t position) { currentOp_ = position; }
+
   // The block of dim `dim` (negative counts from the back) of tensor `v`,
   // created on first request and then queued for propagation. nullopt when
   // `v` is not a tensor, the dim is out of range or its size unknown or zero.
@@ -57,7 +78,18 @@ public:
   uint32_t numPositions() const { return positions_; }
   uint32_t position(BlockId b, int64_t i) const { return blocks_[b].base + static_cast<uint32_t>(i); }
 
-  void unite(BlockId a, int64_t i, BlockId b, int64_t j) { uf_.unite(position(a, i), position(b, j)); }
+  void unite(BlockId a, int64_t i, BlockId b, int64_t j) {
+    if (mode_ == TieMode::PerIndex)
+      uf_.unite(position(a, i), position(b, j));
+    else
+      recordRun(a, i, b, j);
+  }
+  // Ties index i of a with index i of b for every i (same sizes).
+  void uniteWhole(BlockId a, BlockId b);
+  // Axes mode: the blocks tied whole (a union-find over block ids), the other
+  // runs of ties, and (keepWholeTies) every whole tie as a run too, with its op.
+  UnionFind &wholeBlocks() { return blockUf_; }
+  const std::vector<TieRun> &runs() const { return runs_; }
   uint32_t find(uint32_t position) { return uf_.find(position); }
   // Ends the ties: every position's leader (the union-find's own storage,
   // moved out; unite and find must not be called afterwards).
@@ -95,11 +127,22 @@ public:
 private:
   // Checked before every block is added: `size` comes from the IR's shapes,
   // which a hostile .pdir can make as large as int64 allows.
-  bool fits(int64_t size) const { return size <= int64_t(kMaxPositions) - int64_t(positions_); }
+  bool fits(int64_t size) const {
+    // Axes mode holds nothing per index; a run's offsets are 32-bit.
+    if (mode_ == TieMode::Axes)
+      return size < (int64_t(1) << 32);
+    return size <= int64_t(kMaxPositions) - int64_t(positions_);
+  }
+  void recordRun(BlockId a, int64_t i, BlockId b, int64_t j);
   [[noreturn]] void tooLarge(int64_t size, const Location &loc, const std::string &what) const;
   BlockId add(PositionBlock b, int64_t size);
+  TieMode mode_;
+  bool keepWholeTies_;
+  uint32_t currentOp_ = 0;
   std::vector<PositionBlock> blocks_;
-  UnionFind uf_;
+  UnionFind uf_;      // PerIndex: one element per position
+  UnionFind blockUf_; // Axes: one element per block
+  std::vector<TieRun> runs_;
   uint32_t positions_ = 0;
   // Blocks by value id and by layer (both dense): a value or layer has few,
   // so a short list each beats hashing (and its collisions) by far.

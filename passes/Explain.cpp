@@ -1,9 +1,10 @@
 #include "passes/Explain.h"
 
-#include "passes/ChannelDependency.h"
+#include "passes/ChannelAxes.h"
 #include "passes/WalkSteps.h"
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
 
 #include <algorithm>
 
@@ -74,28 +75,175 @@ struct UpwardTree {
   }
 };
 
-// "a -> ... -> J <- ... <- b"
-std::string joinChain(const LayerIndex &ix, const UpwardTree &t, uint32_t a, uint32_t b) {
-  std::string left = t.chainFrom(ix, a), right = t.chainFrom(ix, b);
-  // Reverse the right-hand chain's arrows: J <- ... <- b.
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (true) {
-    size_t j = right.find(" -> ", i);
-    parts.push_back(right.substr(i, j == std::string::npos ? std::string::npos : j - i));
-    if (j == std::string::npos)
-      break;
-    i = j + 4;
+// The ties of channel axes as a graph of (block, segment) states: a
+// breadth-first search from the asked layer's output channels reaches every
+// other member of its set, each by a shortest chain of tensors. Crossing a
+// target layer's output channels from one of its segments to another (a
+// conv whose channels feed two halves of a concat) starts a new hop.
+class TieSearch {
+public:
+  TieSearch(const LayerIndex &ix, const ChannelAxes::TieGraph &g) : ix_(ix), g_(g) {
+    const uint32_t n = static_cast<uint32_t>(g.blocks.size());
+    stateBase_.resize(n + 1, 0);
+    for (uint32_t b = 0; b < n; ++b)
+      stateBase_[b + 1] = stateBase_[b] + g.numSegments[b];
+    runBegin_.assign(n + 1, 0);
+    for (const TieRun &r : g.runs) {
+      ++runBegin_[r.a + 1];
+      ++runBegin_[r.b + 1];
+    }
+    for (uint32_t b = 0; b < n; ++b)
+      runBegin_[b + 1] += runBegin_[b];
+    runsOf_.resize(runBegin_.back());
+    std::vector<uint32_t> next(runBegin_.begin(), runBegin_.end() - 1);
+    for (uint32_t k = 0; k < g.runs.size(); ++k) {
+      runsOf_[next[g.runs[k].a]++] = k;
+      runsOf_[next[g.runs[k].b]++] = k;
+    }
+    outSlots_.resize(ix.numLayers());
+    for (uint32_t b = 0; b < n; ++b)
+      if (g.blocks[b].isSlot() && g.blocks[b].role == SlotRole::Out)
+        outSlots_[g.blocks[b].layer].push_back(b);
+    parent_.assign(stateBase_.back(), kNone);
+    viaOp_.assign(stateBase_.back(), kNone);
   }
-  std::string s = left;
-  for (size_t k = parts.size() - 1; k-- > 0;)
-    s += " <- " + parts[k];
-  return s;
-}
 
-struct Join {
-  uint32_t pos;
-  UpwardTree tree;
+  // Searches from `layer`'s output channels; returns the layers reached, in
+  // the order reached (the layer first).
+  std::vector<uint32_t> run(uint32_t layer) {
+    std::vector<uint32_t> reached{layer};
+    reachedAt_[layer] = kNone;
+    queue_.clear();
+    enterLayer(layer, kNone);
+    for (size_t head = 0; head < queue_.size(); ++head) {
+      uint32_t st = queue_[head];
+      uint32_t b = blockOf(st), k = st - stateBase_[b];
+      const PositionBlock &blk = g_.blocks[b];
+      if (blk.isSlot() && blk.role == SlotRole::Out && !reachedAt_.count(blk.layer) &&
+          ix_.layerHas(blk.layer, Trait::ChannelTarget)) {
+        reachedAt_[blk.layer] = st;
+        reached.push_back(blk.layer);
+        enterLayer(blk.layer, st);
+      }
+      for (uint32_t i = runBegin_[b]; i < runBegin_[b + 1]; ++i) {
+        const TieRun &r = g_.runs[runsOf_[i]];
+        if (r.a == b)
+          follow(st, b, k, r.ia, r.b, r.ib, r.len, r.op);
+        if (r.b == b)
+          follow(st, b, k, r.ib, r.a, r.ia, r.len, r.op);
+      }
+    }
+    return reached;
+  }
+
+  // The hops from the searched layer to `layer`, each "a -> ... <- b".
+  std::vector<std::string> chains(uint32_t layer) const {
+    // Each hop: its blocks, each with the op whose map tied it to the next.
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> hops(1);
+    uint32_t via = kNone;
+    for (uint32_t st = reachedAt_.lookup(layer); st != kNone; st = parent_[st]) {
+      hops.back().push_back({blockOf(st), via});
+      via = viaOp_[st];
+      if (hopFrom_.count(st)) {
+        hops.emplace_back();
+        via = kNone;
+      }
+    }
+    std::vector<std::string> lines;
+    for (auto h = hops.rbegin(); h != hops.rend(); ++h) {
+      std::reverse(h->begin(), h->end());
+      lines.push_back(render(*h));
+    }
+    return lines;
+  }
+
+private:
+  uint32_t blockOf(uint32_t st) const {
+    return static_cast<uint32_t>(std::upper_bound(stateBase_.begin(), stateBase_.end(), st) -
+                                 stateBase_.begin()) - 1;
+  }
+  int64_t segStart(uint32_t b, uint32_t k) const { return g_.segmentStart[g_.firstSegment[b] + k]; }
+  int64_t segEnd(uint32_t b, uint32_t k) const {
+    return k + 1 < g_.numSegments[b] ? segStart(b, k + 1) : g_.blocks[b].size;
+  }
+  uint32_t segmentAt(uint32_t b, int64_t x) const {
+    uint32_t k = 0;
+    while (k + 1 < g_.numSegments[b] && segStart(b, k + 1) <= x)
+      ++k;
+    return k;
+  }
+  void reach(uint32_t st, uint32_t from, uint32_t op = kNone) {
+    if (parent_[st] != kNone || started_.count(st))
+      return;
+    parent_[st] = from;
+    viaOp_[st] = op;
+    queue_.push_back(st);
+  }
+  void enterLayer(uint32_t layer, uint32_t from) {
+    for (uint32_t b : outSlots_[layer])
+      for (uint32_t k = 0; k < g_.numSegments[b]; ++k) {
+        uint32_t st = stateBase_[b] + k;
+        if (from == kNone) {
+          started_.insert(st);
+          queue_.push_back(st);
+        } else if (st != from && parent_[st] == kNone && !started_.count(st)) {
+          hopFrom_.insert(st);
+          reach(st, from);
+        }
+      }
+  }
+  // Segment k of block b, if inside the run's side [start, start + len),
+  // reaches the segment of `other` at the same offset.
+  void follow(uint32_t st, uint32_t b, uint32_t k, int64_t start, uint32_t other, int64_t otherStart,
+              int64_t len, uint32_t op) {
+    int64_t x = segStart(b, k);
+    if (x < start || segEnd(b, k) > start + len)
+      return;
+    reach(stateBase_[other] + segmentAt(other, x - start + otherStart), st, op);
+  }
+  // The op a block stands for, and where it sits in the graph.
+  std::pair<std::string, int64_t> nameOf(uint32_t b) const {
+    const PositionBlock &blk = g_.blocks[b];
+    if (blk.isSlot())
+      return {std::string(ix_.layer(blk.layer).str()), ix_.layer(blk.layer).position};
+    if (const Op *def = blk.value->definingOp())
+      return {std::string(def->displayName()), ix_.position(*def)};
+    return {std::string(blk.value->name().str()), -1};
+  }
+  // "a -> add <- b": each block by the op it stands for, and between two
+  // blocks the op that tied them when it is neither (an add tying its two
+  // operands); arrows point down the graph.
+  std::string render(const std::vector<std::pair<uint32_t, uint32_t>> &blocks) const {
+    std::string s, last;
+    int64_t lastPos = 0;
+    auto add = [&](const std::string &name, int64_t at) {
+      if (!s.empty() && name == last)
+        return;
+      if (!s.empty())
+        s += at > lastPos ? " -> " : " <- ";
+      s += name;
+      last = name;
+      lastPos = at;
+    };
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      auto [name, at] = nameOf(blocks[i].first);
+      add(name, at);
+      uint32_t op = blocks[i].second;
+      if (op == kNone || i + 1 == blocks.size())
+        continue;
+      int64_t next = nameOf(blocks[i + 1].first).second;
+      if (op != at && op != next)
+        add(std::string(ix_.op(op).displayName()), op);
+    }
+    return s;
+  }
+
+  const LayerIndex &ix_;
+  const ChannelAxes::TieGraph &g_;
+  std::vector<uint32_t> stateBase_, runBegin_, runsOf_, parent_, viaOp_, queue_;
+  std::vector<std::vector<uint32_t>> outSlots_;
+  llvm::DenseMap<uint32_t, uint32_t> reachedAt_; // layer -> state it was reached at
+  llvm::DenseSet<uint32_t> started_, hopFrom_;
 };
 
 } // namespace
@@ -107,75 +255,19 @@ Explanation explainLayer(const LayerIndex &ix, Symbol name) {
   if (!layerId)
     return ex;
   ex.found = true;
-  StepTable toTargets = channelTargetSteps(ix, Trait::ChannelTarget);
   StepTable toWeights = weightLayerSteps(ix);
   UpwardTree::Scratch scratch(ix.size());
 
-  // The joins that tie the layer's set (the channel-dependency classes, in
-  // one linear pass): only their walks are needed, not every join's.
-  UnionFind classes = channelDependencyClasses(ix, PruneType::Filter);
-  const uint32_t numLayers = ix.numLayers(), mine = classes.find(*layerId);
-  std::vector<Join> joins;
-  for (uint32_t pos = 0; pos < ix.size(); ++pos) {
-    const OpRule *r = ix.rule(pos);
-    if (!r)
-      continue;
-    if (isChannelJoin(ix.op(pos), *r) && classes.find(numLayers + pos) == mine)
-      joins.push_back({pos, UpwardTree(ix, toTargets, pos, false, scratch)});
-    if (isSelfJoin(ix, pos) && classes.find(ix.layerOf(pos)) == mine) {
-      Join j{pos, UpwardTree(ix, toWeights, pos, true, scratch)};
-      j.tree.collected.push_back(pos); // the layer joins itself
-      joins.push_back(std::move(j));
-    }
-  }
-  // Breadth-first over layers: layer -> join -> layer, from the asked layer.
-  // Each join is expanded once, by the first of its layers reached.
-  struct Via {
-    uint32_t join = kNone, prevLayer = kNone;
-    uint32_t prevCall = kNone, call = kNone; // positions of both layers' calls in that join
-  };
-  llvm::DenseMap<uint32_t, Via> via;
-  llvm::DenseMap<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> callsByLayer; // (join, pos)
-  for (uint32_t j = 0; j < joins.size(); ++j)
-    for (uint32_t pos : joins[j].tree.collected)
-      callsByLayer[ix.layerOf(pos)].push_back({j, pos});
-  std::vector<uint8_t> expanded(joins.size(), 0);
-  std::vector<uint32_t> work{*layerId};
-  via[*layerId] = Via{};
-  for (size_t head = 0; head < work.size(); ++head) {
-    uint32_t l = work[head];
-    for (auto [j, pos] : callsByLayer.lookup(l)) {
-      if (expanded[j])
-        continue;
-      expanded[j] = 1;
-      for (uint32_t other : joins[j].tree.collected) {
-        uint32_t ol = ix.layerOf(other);
-        if (via.count(ol))
-          continue;
-        via[ol] = Via{j, l, pos, other};
-        work.push_back(ol);
-      }
-    }
-  }
+  ChannelAxes axes = ChannelAxes::compute(ix, /*keepGraph=*/true);
+  TieSearch search(ix, *axes.graph());
+  std::vector<uint32_t> work = search.run(*layerId);
   for (uint32_t l : work)
     ex.setMembers.emplace_back(ix.layer(l).str());
   std::sort(ex.setMembers.begin(), ex.setMembers.end());
   for (uint32_t l : work) {
     if (l == *layerId)
       continue;
-    TieExplanation tie;
-    tie.with = std::string(ix.layer(l).str());
-    // Walk back to the asked layer, one join per hop.
-    std::vector<std::string> hops;
-    uint32_t cur = l;
-    while (cur != *layerId) {
-      const Via &v = via[cur];
-      hops.push_back(joinChain(ix, joins[v.join].tree, v.prevCall, v.call));
-      cur = v.prevLayer;
-    }
-    std::reverse(hops.begin(), hops.end());
-    tie.chains = std::move(hops);
-    ex.ties.push_back(std::move(tie));
+    ex.ties.push_back({std::string(ix.layer(l).str()), search.chains(l)});
   }
   std::sort(ex.ties.begin(), ex.ties.end(),
             [](const TieExplanation &a, const TieExplanation &b) { return a.with < b.with; });

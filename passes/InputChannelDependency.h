@@ -1,18 +1,20 @@
-// input-channel-dependency: conv/linear layers that read the same tensor,
-// directly or through ops that keep its channel count, must prune the same
-// input channels (NNI's InputChannelDependency).
+// input-channel-dependency: conv/linear layers that must prune the same input
+// channels (NNI's InputChannelDependency).
 //
-// The downward walk from a tensor stops at a `weight-layer` (collected), at a
-// `reshape` op that changes the channel count and at a `barrier`. Reported
-// layers: every `channel-target` or `weight-layer` layer (NNI reports its
-// filter targets, Embedding included, as singletons).
+// Two layers are in one set when their input channels reach one class of
+// tied channels (passes/ChannelAxes.h), transitively: layers reading the same
+// tensor (NNI's rule), and also readers of tensors that share channels
+// through a concat, a pool branch, a permute or a view, which NNI misses.
+// Reported layers: every `channel-target` or `weight-layer` layer (NNI reports
+// its filter targets, Embedding included, as singletons).
 #pragma once
 #include "passes/AnalysisManager.h"
+#include "passes/ChannelAxes.h"
 #include "passes/DependencySets.h"
 
 namespace pd {
 
-DependencySets computeInputChannelDependency(const Graph &g, const LayerIndex &ix);
+DependencySets computeInputChannelDependency(const LayerIndex &ix, const ChannelAxes &axes);
 
 struct InputChannelDependencyAnalysis {
   static AnalysisKey Key;

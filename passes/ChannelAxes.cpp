@@ -2,8 +2,10 @@
 
 #include "passes/ChannelMaps.h"
 
+#include <llvm/ADT/DenseSet.h>
+
 #include <algorithm>
-#include <unordered_set>
+#include <tuple>
 
 namespace pd {
 
@@ -15,13 +17,17 @@ ChannelAxes ChannelAxesAnalysis::run(Graph &, AnalysisManager &am) {
 
 namespace {
 
-constexpr uint32_t kNone = ~0u;
-
-// A run between classes: index ia + k of class ca is tied with ib + k of cb.
-struct ClassRun {
-  uint32_t ca, cb;
-  int64_t ia, ib, len;
-};
+// A run between classes: TieRun's own record, rewritten in place with the
+// classes of its blocks in `a` and `b` (index ia + k of class a is tied with
+// ib + k of class b, for k < len); `op` is cleared so that equal runs
+// compare equal.
+using ClassRun = TieRun;
+bool runLess(const TieRun &x, const TieRun &y) {
+  return std::tie(x.a, x.b, x.ia, x.ib, x.len) < std::tie(y.a, y.b, y.ia, y.ib, y.len);
+}
+bool runEqual(const TieRun &x, const TieRun &y) {
+  return x.a == y.a && x.b == y.b && x.ia == y.ia && x.ib == y.ib && x.len == y.len;
+}
 
 // The runs touching each class, sorted by their first index, with the
 // largest end among the entries up to each one: a stabbing query (which runs
@@ -32,17 +38,16 @@ class RunsByClass {
 public:
   RunsByClass(const std::vector<ClassRun> &runs, uint32_t numClasses) : begin_(numClasses + 1, 0) {
     for (const ClassRun &r : runs) {
-      ++begin_[r.ca + 1];
-      ++begin_[r.cb + 1];
+      ++begin_[r.a + 1];
+      ++begin_[r.b + 1];
     }
     for (uint32_t c = 0; c < numClasses; ++c)
       begin_[c + 1] += begin_[c];
     entries_.resize(begin_.back());
     std::vector<uint32_t> next(begin_.begin(), begin_.end() - 1);
-    for (uint32_t k = 0; k < runs.size(); ++k) {
-      const ClassRun &r = runs[k];
-      entries_[next[r.ca]++] = {r.ia, r.ia + r.len, r.ib - r.ia, r.cb};
-      entries_[next[r.cb]++] = {r.ib, r.ib + r.len, r.ia - r.ib, r.ca};
+    for (const ClassRun &r : runs) {
+      entries_[next[r.a]++] = {r.ia, r.len, r.ib, r.b};
+      entries_[next[r.b]++] = {r.ib, r.len, r.ia, r.a};
     }
     maxEnd_.resize(entries_.size());
     for (uint32_t c = 0; c < numClasses; ++c) {
@@ -50,7 +55,7 @@ public:
       std::sort(first, last, [](const Entry &a, const Entry &b) { return a.start < b.start; });
       int64_t m = 0;
       for (uint32_t i = begin_[c]; i < begin_[c + 1]; ++i)
-        maxEnd_[i] = m = std::max(m, entries_[i].end);
+        maxEnd_[i] = static_cast<uint32_t>(m = std::max<int64_t>(m, entries_[i].end()));
     }
   }
 
@@ -60,86 +65,135 @@ public:
     auto first = entries_.begin() + begin_[c], last = entries_.begin() + begin_[c + 1];
     auto it = std::lower_bound(first, last, x, [](const Entry &e, int64_t v) { return e.start < v; });
     for (size_t i = static_cast<size_t>(it - entries_.begin()); i-- > begin_[c];) {
-      if (maxEnd_[i] <= x)
+      if (int64_t(maxEnd_[i]) <= x)
         break;
       const Entry &e = entries_[i];
-      if (e.start < x && x < e.end)
-        f(e.other, x + e.shift);
+      if (e.start < x && x < e.end())
+        f(e.other, x - e.start + e.otherStart);
     }
   }
 
 private:
   struct Entry {
-    int64_t start, end, shift; // the other side's index is this side's + shift
-    uint32_t other;
+    uint32_t start, len, otherStart, other;
+    int64_t end() const { return int64_t(start) + len; }
   };
   std::vector<uint32_t> begin_;
   std::vector<Entry> entries_;
-  std::vector<int64_t> maxEnd_;
+  std::vector<uint32_t> maxEnd_; // ends are within a dim: below 2^32
+};
+
+// (class << 32 | index) keys: DenseMapInfo<uint64_t> hashes by `* 37`,
+// which puts the cuts of one class (keys a small step apart) into runs of
+// neighbouring buckets; a full 64-bit mix spreads them.
+struct CutKeyInfo {
+  static uint64_t getEmptyKey() { return ~uint64_t(0); }
+  static uint64_t getTombstoneKey() { return ~uint64_t(0) - 1; }
+  static unsigned getHashValue(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return static_cast<unsigned>(k);
+  }
+  static bool isEqual(uint64_t a, uint64_t b) { return a == b; }
 };
 
 } // namespace
 
 ChannelAxes ChannelAxes::compute(const LayerIndex &ix, bool keepGraph) {
-  ChannelPositions pos(TieMode::Axes, keepGraph);
-  propagateChannelMaps(ix, pos);
-  const uint32_t numBlocks = pos.numBlocks();
-  UnionFind &whole = pos.wholeBlocks();
-
-  // A run that ties two blocks of one size whole, index by index (a map that
-  // ties index after index, a concat of one piece), unites them like tieSame.
-  auto isWhole = [&](const TieRun &r) {
-    return r.ia == 0 && r.ib == 0 && r.len == pos.block(r.a).size && r.len == pos.block(r.b).size;
-  };
-  for (const TieRun &r : pos.runs())
-    if (isWhole(r))
-      whole.unite(r.a, r.b);
+  ChannelAxes out;
   uint32_t numClasses = 0;
-  LargeVector<uint32_t> classOf = whole.takeClassNumbers(numBlocks, numClasses);
-  std::vector<int64_t> classSize(numClasses, 0);
-  for (BlockId b = 0; b < numBlocks; ++b)
-    classSize[classOf[b]] = pos.block(b).size;
-
+  LargeVector<uint32_t> classOf;
+  std::vector<int64_t> classSize;
   std::vector<ClassRun> runs;
-  for (const TieRun &r : pos.runs()) {
-    ClassRun cr{classOf[r.a], classOf[r.b], r.ia, r.ib, r.len};
-    if (isWhole(r) || (cr.ca == cr.cb && cr.ia == cr.ib))
-      continue;
-    runs.push_back(cr);
+  {
+    // The ties, read into classes and runs; the blocks' table is dropped at
+    // the end of this scope (kept only for --explain).
+    ChannelPositions pos(TieMode::Axes, keepGraph);
+    propagateChannelMaps(ix, pos);
+    const uint32_t numBlocks = pos.numBlocks();
+    UnionFind &whole = pos.wholeBlocks();
+    // A run that ties two blocks of one size whole, index by index (a map
+    // that ties index after index, a concat of one piece), unites them like
+    // tieSame.
+    auto isWhole = [&](const TieRun &r) {
+      return r.ia == 0 && r.ib == 0 && r.len == pos.block(r.a).size && r.len == pos.block(r.b).size;
+    };
+    for (const TieRun &r : pos.runs())
+      if (isWhole(r))
+        whole.unite(r.a, r.b);
+    classOf = whole.takeClassNumbers(numBlocks, numClasses);
+    classSize.assign(numClasses, 0);
+    for (BlockId b = 0; b < numBlocks; ++b) {
+      const PositionBlock &blk = pos.block(b);
+      classSize[classOf[b]] = blk.size;
+      if (blk.isSlot())
+        out.slots_.push_back({blk.layer, blk.role, classOf[b], 0});
+    }
+    if (keepGraph) {
+      auto g = std::make_shared<TieGraph>();
+      for (BlockId b = 0; b < numBlocks; ++b)
+        g->blocks.push_back(pos.block(b));
+      g->runs = pos.runs();
+      out.graph_ = std::move(g);
+    }
+    runs = pos.takeRuns();
+    size_t kept = 0;
+    for (TieRun r : runs) {
+      if (isWhole(r))
+        continue;
+      r.a = classOf[r.a];
+      r.b = classOf[r.b];
+      r.op = 0;
+      if (r.a == r.b && r.ia == r.ib)
+        continue;
+      if (r.b < r.a || (r.a == r.b && r.ib < r.ia)) { // one order per pair: dedup below
+        std::swap(r.a, r.b);
+        std::swap(r.ia, r.ib);
+      }
+      runs[kept++] = r;
+    }
+    runs.resize(kept);
   }
+  // Maps called from both sides of an op make the same ties twice.
+  std::sort(runs.begin(), runs.end(), runLess);
+  runs.erase(std::unique(runs.begin(), runs.end(), runEqual), runs.end());
 
   // Cuts: every run's ends, then every cut carried through the runs that
   // cover it, until each run maps whole segments onto whole segments.
-  std::unordered_set<uint64_t> seen;
-  std::vector<std::pair<uint32_t, int64_t>> cuts, work;
+  llvm::DenseSet<uint64_t, CutKeyInfo> seen;
+  // A cut is (class << 32 | index): sorted, they are by class, then index.
+  std::vector<uint64_t> cuts, work;
   auto cut = [&](uint32_t c, int64_t x) {
-    if (x <= 0 || x >= classSize[c] || !seen.insert(uint64_t(c) << 32 | uint64_t(x)).second)
+    uint64_t key = uint64_t(c) << 32 | uint64_t(x);
+    if (x <= 0 || x >= classSize[c] || !seen.insert(key).second)
       return;
-    cuts.push_back({c, x});
-    work.push_back({c, x});
+    cuts.push_back(key);
+    work.push_back(key);
   };
   for (const ClassRun &r : runs) {
-    cut(r.ca, r.ia);
-    cut(r.ca, r.ia + r.len);
-    cut(r.cb, r.ib);
-    cut(r.cb, r.ib + r.len);
+    cut(r.a, r.ia);
+    cut(r.a, int64_t(r.ia) + r.len);
+    cut(r.b, r.ib);
+    cut(r.b, int64_t(r.ib) + r.len);
   }
-  {
+  if (!work.empty()) {
     RunsByClass byClass(runs, numClasses);
     while (!work.empty()) {
-      auto [c, x] = work.back();
+      uint64_t key = work.back();
       work.pop_back();
-      byClass.stab(c, x, cut);
+      byClass.stab(static_cast<uint32_t>(key >> 32), static_cast<int64_t>(key & 0xffffffffu), cut);
     }
   }
-  std::unordered_set<uint64_t>().swap(seen);
+  llvm::DenseSet<uint64_t, CutKeyInfo>().swap(seen);
+  std::vector<uint64_t>().swap(work);
   std::sort(cuts.begin(), cuts.end());
 
-  // Segments: class c's are segmentBegin[c] .. segmentBegin[c + 1], split at
+  // Segments: class c's are segmentBegin(c) .. segmentBegin(c + 1), split at
   // its cuts (cutBegin[c] .. cutBegin[c + 1] of `cuts`).
   std::vector<uint32_t> cutBegin(numClasses + 1, 0);
-  for (const auto &[c, x] : cuts)
-    ++cutBegin[c + 1];
+  for (uint64_t key : cuts)
+    ++cutBegin[(key >> 32) + 1];
   for (uint32_t c = 0; c < numClasses; ++c)
     cutBegin[c + 1] += cutBegin[c];
   auto segmentBegin = [&](uint32_t c) { return c + cutBegin[c]; };
@@ -147,14 +201,14 @@ ChannelAxes ChannelAxes::compute(const LayerIndex &ix, bool keepGraph) {
   // The segment of class c holding index x.
   auto segmentAt = [&](uint32_t c, int64_t x) {
     auto first = cuts.begin() + cutBegin[c], last = cuts.begin() + cutBegin[c + 1];
-    auto it = std::upper_bound(first, last, std::make_pair(c, x));
+    auto it = std::upper_bound(first, last, uint64_t(c) << 32 | uint64_t(x));
     return segmentBegin(c) + static_cast<uint32_t>(it - first);
   };
 
   UnionFind segments(numSegments);
   for (const ClassRun &r : runs) {
-    uint32_t a = segmentAt(r.ca, r.ia), aEnd = segmentAt(r.ca, r.ia + r.len - 1);
-    uint32_t b = segmentAt(r.cb, r.ib), bEnd = segmentAt(r.cb, r.ib + r.len - 1);
+    uint32_t a = segmentAt(r.a, r.ia), aEnd = segmentAt(r.a, int64_t(r.ia) + r.len - 1);
+    uint32_t b = segmentAt(r.b, r.ib), bEnd = segmentAt(r.b, int64_t(r.ib) + r.len - 1);
     if (aEnd - a == bEnd - b) {
       for (uint32_t k = 0; k <= aEnd - a; ++k)
         segments.unite(a + k, b + k);
@@ -167,28 +221,23 @@ ChannelAxes ChannelAxes::compute(const LayerIndex &ix, bool keepGraph) {
         segments.unite(a, s);
     }
   }
+  std::vector<ClassRun>().swap(runs);
 
-  ChannelAxes out;
-  for (BlockId b = 0; b < numBlocks; ++b) {
-    const PositionBlock &blk = pos.block(b);
-    if (!blk.isSlot())
-      continue;
-    uint32_t c = classOf[b];
-    out.slots_.push_back({blk.layer, blk.role, segmentBegin(c), cutBegin[c + 1] - cutBegin[c] + 1});
+  for (Slot &s : out.slots_) {
+    uint32_t c = s.firstSegment; // the class, until here
+    s.firstSegment = segmentBegin(c);
+    s.numSegments = cutBegin[c + 1] - cutBegin[c] + 1;
   }
-  if (keepGraph) {
-    auto g = std::make_shared<TieGraph>();
-    for (BlockId b = 0; b < numBlocks; ++b) {
-      g->blocks.push_back(pos.block(b));
-      g->firstSegment.push_back(segmentBegin(classOf[b]));
-      g->numSegments.push_back(cutBegin[classOf[b] + 1] - cutBegin[classOf[b]] + 1);
+  if (TieGraph *g = out.graph_.get()) {
+    for (const PositionBlock &blk : g->blocks) {
+      uint32_t c = classOf[static_cast<uint32_t>(&blk - g->blocks.data())];
+      g->firstSegment.push_back(segmentBegin(c));
+      g->numSegments.push_back(cutBegin[c + 1] - cutBegin[c] + 1);
     }
     g->segmentStart.resize(numSegments, 0);
     for (uint32_t c = 0; c < numClasses; ++c)
       for (uint32_t k = cutBegin[c]; k < cutBegin[c + 1]; ++k)
-        g->segmentStart[segmentBegin(c) + (k - cutBegin[c]) + 1] = cuts[k].second;
-    g->runs = pos.runs();
-    out.graph_ = std::move(g);
+        g->segmentStart[segmentBegin(c) + (k - cutBegin[c]) + 1] = cuts[k] & 0xffffffffu;
   }
   out.segmentClass_ = segments.takeClassNumbers(numSegments, out.numSegmentClasses_);
   return out;

@@ -99,6 +99,8 @@ public:
   int64_t size(BlockId b) const { return pos_.block(b).size; }
 
   void tie(BlockId a, int64_t i, BlockId b, int64_t j) { pos_.unite(a, i, b, j); }
+  // Index i + k of a with j + k of b, for k < n (a piece at its offset).
+  void tieRange(BlockId a, int64_t i, BlockId b, int64_t j, int64_t n) { pos_.uniteRange(a, i, b, j, n); }
   // Index i of `a` with index i of `b`; blocks of different sizes stop both.
   void tieSame(BlockId a, BlockId b);
   // Ties (t, dim) index by index to the source when both exist and have the

@@ -116,12 +116,23 @@ std::optional<int64_t> windowDims(MapContext &c, int64_t rank) {
   return static_cast<int64_t>(list->size()) / per;
 }
 
+// A dim that a pad list (`per` 2: before/after pairs, the last dim first)
+// covers with zero on both sides: F.pad(x, (0, 0, 0, 1)) of an NHWC tensor
+// leaves the channels where they are.
+bool unpadded(MapContext &c, int64_t rank, int64_t dim) {
+  if (c.map().arg(Key::Per).literal.value_or(1) != 2)
+    return false;
+  std::optional<std::vector<int64_t>> pads = c.map().intsArg(c.op(), Key::Window);
+  size_t k = static_cast<size_t>(rank - 1 - dim);
+  return pads && 2 * k + 1 < pads->size() && (*pads)[2 * k] == 0 && (*pads)[2 * k + 1] == 0;
+}
+
 void window(MapContext &c, const MapSource &s) {
   int64_t rank = c.rank(s.tensor);
   std::optional<int64_t> n = windowDims(c, rank);
   if (!n || *n < 0 || *n > rank)
     return c.stop(s.block, "the number of resized dims is not known");
-  if (s.dim >= rank - *n)
+  if (s.dim >= rank - *n && !unpadded(c, rank, s.dim))
     return c.stop(s.block, "dim " + std::to_string(s.dim) + " is pooled, resized or padded");
   if (repeatsEarlierBlock(c, s, rank << 8 | s.dim)) // dim < rank <= 64 (ChannelPositions)
     return;
@@ -265,8 +276,7 @@ void concat(MapContext &c, const MapSource &s) {
     std::optional<BlockId> res = c.at(resultRef(0), m.dim);
     if (!in || !res)
       return;
-    for (int64_t i = 0; i < c.size(*in); ++i)
-      c.tie(*in, i, *res, m.offset[k] + i);
+    c.tieRange(*in, 0, *res, m.offset[k], c.size(*in));
   });
 }
 
@@ -303,11 +313,9 @@ void pieces(MapContext &c, const MapSource &s, bool equal) {
     std::optional<BlockId> piece = c.at(resultRef(k), m.dim);
     if (!piece)
       return;
-    for (int64_t r = 0; r < c.size(*piece); ++r) {
-      c.tie(*piece, r, *whole, m.offset[k] + r);
-      if (equal) // the first piece (offset 0) ties each index to itself: a no-op
-        c.tie(*whole, m.offset[k] + r, *whole, r);
-    }
+    c.tieRange(*piece, 0, *whole, m.offset[k], c.size(*piece));
+    if (equal) // the first piece (offset 0) ties each index to itself: a no-op
+      c.tieRange(*whole, m.offset[k], *whole, 0, c.size(*piece));
   });
 }
 
@@ -398,8 +406,7 @@ void slice(MapContext &c, const MapSource &s) {
   std::optional<BlockId> a = c.at(in, *dim), b = c.at(out, *dim);
   if (!a || !b)
     return;
-  for (int64_t j = 0; j < count; ++j)
-    c.tie(*a, start + j, *b, j);
+  c.tieRange(*a, start, *b, 0, count);
   // Indices outside the slice are not read: removing them changes no result.
 }
 

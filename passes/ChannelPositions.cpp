@@ -41,6 +41,21 @@ void ChannelPositions::uniteWhole(BlockId a, BlockId b) {
     runs_.push_back({a, b, 0, 0, static_cast<uint32_t>(blocks_[a].size), currentOp_});
 }
 
+void ChannelPositions::uniteRange(BlockId a, int64_t i, BlockId b, int64_t j, int64_t n) {
+  if (n <= 0)
+    return;
+  if (mode_ == TieMode::PerIndex) {
+    for (int64_t k = 0; k < n; ++k)
+      uf_.unite(position(a, i + k), position(b, j + k));
+    return;
+  }
+  if (a == b && i == j)
+    return;
+  if (i == 0 && j == 0 && n == blocks_[a].size && n == blocks_[b].size)
+    return uniteWhole(a, b);
+  runs_.push_back({a, b, static_cast<uint32_t>(i), static_cast<uint32_t>(j), static_cast<uint32_t>(n), currentOp_});
+}
+
 void ChannelPositions::recordRun(BlockId a, int64_t i, BlockId b, int64_t j) {
   if (a == b && i == j)
     return;
@@ -70,11 +85,9 @@ std::optional<BlockId> ChannelPositions::valueBlock(const Value *v, int64_t dim)
   int64_t size = v->type()->shape()[dim];
   if (size <= 0)
     return std::nullopt; // unknown or empty: no index to remove
-  if (v->id() >= byValue_.size())
-    byValue_.resize(v->id() + 1);
-  for (const Keyed &k : byValue_[v->id()])
-    if (k.key == dim)
-      return k.block;
+  for (BlockId k = firstOf(firstOfValue_, v->id()); k != kNoBlock; k = nextSame_[k])
+    if (blocks_[k].dim == dim)
+      return k;
   PositionBlock b;
   b.value = v;
   b.dim = static_cast<int32_t>(dim);
@@ -83,28 +96,26 @@ std::optional<BlockId> ChannelPositions::valueBlock(const Value *v, int64_t dim)
     tooLarge(size, def ? def->loc() : Location{}, "dim " + std::to_string(dim) + " of " + valueRef(v));
   }
   BlockId id = add(b, size);
-  byValue_[v->id()].push_back({static_cast<uint32_t>(dim), id});
-  queue_.push_back(id);
+  BlockId &head = firstOfValue_[v->id()];
+  nextSame_.push_back(head);
+  head = id;
   return id;
 }
 
 std::optional<BlockId> ChannelPositions::findValueBlock(const Value *v, int64_t dim) const {
-  if (!v || v->id() >= byValue_.size())
+  if (!v || v->id() >= firstOfValue_.size())
     return std::nullopt;
-  for (const Keyed &k : byValue_[v->id()])
-    if (k.key == dim)
-      return k.block;
+  for (BlockId k = firstOfValue_[v->id()]; k != kNoBlock; k = nextSame_[k])
+    if (blocks_[k].dim == dim)
+      return k;
   return std::nullopt;
 }
 
 BlockId ChannelPositions::slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size,
                                const Op &op) {
-  uint32_t key = (uint32_t(role) << 8) | uint32_t(weightDim & 0xff);
-  if (layer >= byLayer_.size())
-    byLayer_.resize(layer + 1);
-  for (const Keyed &k : byLayer_[layer])
-    if (k.key == key)
-      return k.block;
+  for (BlockId k = firstOf(firstOfLayer_, layer); k != kNoBlock; k = nextSame_[k])
+    if (blocks_[k].role == role && blocks_[k].dim == weightDim)
+      return k;
   PositionBlock b;
   b.layer = layer;
   b.role = role;
@@ -113,7 +124,8 @@ BlockId ChannelPositions::slot(uint32_t layer, SlotRole role, int64_t weightDim,
     tooLarge(size, op.loc(), "weight dim " + std::to_string(weightDim) + " of '" +
                                  std::string(op.displayName()) + "'");
   BlockId id = add(b, size);
-  byLayer_[layer].push_back({key, id});
+  nextSame_.push_back(firstOfLayer_[layer]);
+  firstOfLayer_[layer] = id;
   return id;
 }
 
@@ -125,6 +137,8 @@ uint32_t ChannelPositions::reasonId(const std::string &why) {
 }
 
 void ChannelPositions::stop(BlockId b, std::optional<int64_t> i, const std::string &why) {
+  if (mode_ == TieMode::Axes)
+    return; // the channel axes tie; whether a tie can be pruned is channel-groups' answer
   stops_.push_back({b, i, reasonId(why)});
 }
 

@@ -12,9 +12,6 @@
 #include "passes/LayerIndex.h"
 #include "passes/UnionFind.h"
 
-#include <llvm/ADT/SmallVector.h>
-
-#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -30,13 +27,14 @@ enum class SlotRole : uint8_t { Out, In };
 
 struct PositionBlock {
   const Value *value = nullptr;          // the tensor; null for a slot
+  int64_t size = 0;
   int32_t dim = 0;                       // the value's dim, or the slot's weight dim (< 64)
   uint32_t layer = LayerIndex::kNoLayer; // a slot's layer
+  uint32_t base = 0;                     // first position (per-index mode)
   SlotRole role = SlotRole::Out;
-  uint32_t base = 0; // first position (per-index mode)
-  int64_t size = 0;
   bool isSlot() const { return value == nullptr; }
 };
+static_assert(sizeof(PositionBlock) == 32, "a block per reached dim: keep it small");
 
 // How the ties of the maps are kept. PerIndex: one union-find element per
 // index (channel-groups: exact channel sets). Axes: no element per index;
@@ -86,10 +84,13 @@ public:
   }
   // Ties index i of a with index i of b for every i (same sizes).
   void uniteWhole(BlockId a, BlockId b);
+  // Ties index i + k of a with j + k of b for k < n: one run in Axes mode.
+  void uniteRange(BlockId a, int64_t i, BlockId b, int64_t j, int64_t n);
   // Axes mode: the blocks tied whole (a union-find over block ids), the other
   // runs of ties, and (keepWholeTies) every whole tie as a run too, with its op.
   UnionFind &wholeBlocks() { return blockUf_; }
   const std::vector<TieRun> &runs() const { return runs_; }
+  std::vector<TieRun> takeRuns() { return std::move(runs_); }
   uint32_t find(uint32_t position) { return uf_.find(position); }
   // Ends the ties: every position's leader (the union-find's own storage,
   // moved out; unite and find must not be called afterwards).
@@ -110,11 +111,11 @@ public:
 
   // The next value block to propagate, in creation order.
   std::optional<BlockId> nextNew() {
-    if (queue_.empty())
+    while (next_ < blocks_.size() && blocks_[next_].isSlot())
+      ++next_;
+    if (next_ == blocks_.size())
       return std::nullopt;
-    BlockId b = queue_.front();
-    queue_.pop_front();
-    return b;
+    return next_++;
   }
 
   // All blocks together hold at most this many positions (4 bytes of
@@ -144,14 +145,18 @@ private:
   UnionFind blockUf_; // Axes: one element per block
   std::vector<TieRun> runs_;
   uint32_t positions_ = 0;
-  // Blocks by value id and by layer (both dense): a value or layer has few,
-  // so a short list each beats hashing (and its collisions) by far.
-  struct Keyed {
-    uint32_t key; // dim, or (role << 8 | weight dim)
-    BlockId block;
-  };
-  std::vector<llvm::SmallVector<Keyed, 1>> byValue_, byLayer_;
-  std::deque<BlockId> queue_;
+  // Blocks by value id and by layer (both dense): the first block of each,
+  // then the next block of the same value or layer, by block: a value or
+  // layer has few, so a short chain beats hashing, and costs 4 bytes per
+  // value and per block instead of a small vector per value.
+  static constexpr BlockId kNoBlock = ~0u;
+  BlockId &firstOf(std::vector<BlockId> &first, uint32_t key) {
+    if (key >= first.size())
+      first.resize(std::max<size_t>(key + 1, first.size() * 2), kNoBlock);
+    return first[key];
+  }
+  std::vector<BlockId> firstOfValue_, firstOfLayer_, nextSame_;
+  size_t next_ = 0; // value blocks propagate in creation order
   std::vector<Stop> stops_;
   std::vector<std::string> reasons_;
   std::unordered_map<std::string, uint32_t> reasonIndex_;

@@ -25,6 +25,10 @@ config.substitutions.append(('%prunedep', os.path.join(build, 'tools', 'prunedep
 config.substitutions.append(('%build', build))
 config.substitutions.append(('%bench', os.path.join(build, 'tools', 'bench', 'prunedep-bench')))
 config.substitutions.append(('%models', os.path.join(build, 'tests', 'models')))
+# The traced models exist only in a build with LibTorch: tests on them say
+# `REQUIRES: models`.
+if os.path.exists(os.path.join(build, 'tests', 'models', 'resnet18.pt')):
+    config.available_features.add('models')
 config.substitutions.append(('%plugins', os.path.join(build, 'plugins')))
 config.substitutions.append(('%srcroot', os.path.dirname(config.test_source_root)))
 config.substitutions.append(('%python', '/usr/bin/python3'))

@@ -396,6 +396,7 @@ MODELS = {
     "regnet_y_400mf": (tv("regnet_y_400mf"), IMAGE, "trace"),
     "convnext_tiny": (tv("convnext_tiny"), IMAGE, "trace"),
     "vit_b_16": (tv("vit_b_16"), IMAGE, "trace"),
+    "swin_t": (tv("swin_t"), IMAGE, "trace"),
     "alexnet": (tv("alexnet"), IMAGE, "trace"),
     "residual_add": (ResidualAdd, [(1, 3, 32, 32)], "trace"),
     "se_block": (SEBlock, [(1, 3, 32, 32)], "trace"),

@@ -59,6 +59,13 @@ std::optional<BlockId> MapContext::slot(SlotRole role, int64_t weightDim, int64_
   return pos_.slot(layer, role, weightDim, size, op_);
 }
 
+void MapContext::tooLargeToTieOneByOne(BlockId a, BlockId b) const {
+  throw Error(op_.loc(), "channel axes: " + describe() + " ties a dim of " +
+                             std::to_string(std::max(size(a), size(b))) +
+                             " indices one by one; the limit is " +
+                             std::to_string(ChannelPositions::kMaxPositions));
+}
+
 void MapContext::tieSame(BlockId a, BlockId b) {
   if (size(a) != size(b)) {
     std::string why = "dims of different sizes (" + std::to_string(size(a)) + " and " +
@@ -119,6 +126,13 @@ const ChannelMap *channelMapOf(const OpRule *rule) {
 // Runs every seed, then propagates every block to the ops that define and
 // use its tensor until no new block appears.
 void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos) {
+  // Graphs reach about two blocks per op (a tensor's channel dim, a layer's
+  // weight slots).
+  size_t values = 0;
+  for (uint32_t p = 0; p < ix.size(); ++p)
+    for (uint32_t v : ix.resultValues(p))
+      values = std::max<size_t>(values, v + 1);
+  pos.reserve(2 * size_t(ix.size()) + 64, values);
   MapMemos memos;
   auto mapOf = [&](const Op &op) { return channelMapOf(ix.rule(op)); };
   for (const Op *op : ix.order()) {

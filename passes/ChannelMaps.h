@@ -46,7 +46,7 @@ struct MapMemo {
   // the dim, which other dims agree in size) is computed once, on the first
   // block, so that each further block costs O(1), not O(operands).
   bool laidOut = false;
-  std::string invalid;         // why the op cannot be mapped; empty when it can
+  const char *invalid = nullptr; // why the op cannot be mapped; null when it can
   int64_t dim = 0;             // the concat / split / unbind dim
   std::vector<int64_t> offset; // per operand (concat) or result (split) index; -1: none
   bool equalPieces = false;    // split: every piece has the same size
@@ -98,7 +98,11 @@ public:
   std::optional<BlockId> slot(SlotRole role, int64_t weightDim, int64_t size);
   int64_t size(BlockId b) const { return pos_.block(b).size; }
 
-  void tie(BlockId a, int64_t i, BlockId b, int64_t j) { pos_.unite(a, i, b, j); }
+  void tie(BlockId a, int64_t i, BlockId b, int64_t j) {
+    if (size(a) > ChannelPositions::kMaxPositions || size(b) > ChannelPositions::kMaxPositions)
+      tooLargeToTieOneByOne(a, b);
+    pos_.unite(a, i, b, j);
+  }
   // Index i + k of a with j + k of b, for k < n (a piece at its offset).
   void tieRange(BlockId a, int64_t i, BlockId b, int64_t j, int64_t n) { pos_.uniteRange(a, i, b, j, n); }
   // Index i of `a` with index i of `b`; blocks of different sizes stop both.
@@ -115,6 +119,9 @@ public:
   std::string describe() const;
 
 private:
+  // A map that ties a dim index by index costs time per index: the channel
+  // axes (which allow dims past channel-groups' limit) refuse it there.
+  [[noreturn]] void tooLargeToTieOneByOne(BlockId a, BlockId b) const;
   ChannelPositions &pos_;
   const LayerIndex &ix_;
   const Op &op_;

@@ -267,7 +267,7 @@ void concat(MapContext &c, const MapSource &s) {
   MapMemo &m = c.memo();
   if (!m.laidOut)
     layOutAlong(c, m, kConcat);
-  if (!m.invalid.empty())
+  if (m.invalid)
     return c.stop(s.block, m.invalid);
   if (s.dim != m.dim)
     return tieAcross(c, s, m, kConcat);
@@ -286,7 +286,7 @@ const MapMemo &piecesLayout(MapContext &c) {
   if (m.laidOut)
     return m;
   layOutAlong(c, m, kPieces);
-  if (!m.invalid.empty())
+  if (m.invalid)
     return m;
   MapContext::TensorRefs parts = c.tensorResults();
   auto sizeAlong = [&](TensorRef p) { return (*c.shape(p))[m.dim]; };
@@ -300,7 +300,7 @@ const MapMemo &piecesLayout(MapContext &c) {
 // offset r of every piece is one position.
 void pieces(MapContext &c, const MapSource &s, bool equal) {
   const MapMemo &m = piecesLayout(c);
-  if (!m.invalid.empty())
+  if (m.invalid)
     return c.stop(s.block, m.invalid);
   if (s.dim != m.dim)
     return tieAcross(c, s, m, kPieces);
@@ -491,10 +491,11 @@ struct DimPair {
   int64_t db;
 };
 
-// The dims a matrix product ties: K of A with K of B, M and N with the
-// result, batch dims with the result's (aligned from the back).
-std::vector<DimPair> matmulPairs(const MapContext &c) {
-  TensorRef A = operandRef(0), B = operandRef(1), Y = resultRef(0);
+// The dims a matrix product of operands `first` and `first + 1` ties: K of A
+// with K of B, M and N with the result, batch dims with the result's
+// (aligned from the back).
+std::vector<DimPair> matmulPairs(const MapContext &c, unsigned first = 0) {
+  TensorRef A = operandRef(first), B = operandRef(first + 1), Y = resultRef(0);
   int64_t a = c.rank(A), b = c.rank(B), o = c.rank(Y);
   std::vector<DimPair> p;
   if (a < 1 || b < 1)
@@ -534,6 +535,24 @@ void matmul(MapContext &c, const MapSource &s) {
   }
 }
 
+// addmm / baddbmm / addmv (input, a, b): the product of a and b, plus the
+// input broadcast to the result (aligned from the back, like an add).
+void addmm(MapContext &c, const MapSource &s) {
+  if (c.countTensorOperands(4) != 3 || !c.shape(resultRef(0)))
+    return c.stop(s.block, "not a sum of a tensor and a product of two");
+  std::vector<DimPair> pairs = matmulPairs(c, 1);
+  int64_t r0 = c.rank(operandRef(0)), o = c.rank(resultRef(0));
+  for (int64_t d = 0; d < r0; ++d)
+    if (d + o - r0 >= 0)
+      pairs.push_back({operandRef(0), d, resultRef(0), d + o - r0});
+  for (const DimPair &p : pairs) {
+    if (p.a == s.tensor && p.da == s.dim)
+      c.tieTo(s, p.b, p.db);
+    else if (p.b == s.tensor && p.db == s.dim)
+      c.tieTo(s, p.a, p.da);
+  }
+}
+
 // A stored weight multiplied in (x @ W): its dims are channels of their own.
 void matmulSeed(MapContext &c) {
   for (TensorRef t : c.tensorOperands()) {
@@ -566,6 +585,7 @@ const MapImpl kExpandMap = {nullptr, expand};
 const MapImpl kPixelShuffleMap = {nullptr, pixelShuffle};
 const MapImpl kPixelUnshuffleMap = {nullptr, pixelUnshuffle};
 const MapImpl kMatmulMap = {matmulSeed, matmul};
+const MapImpl kAddmmMap = {nullptr, addmm};
 // Tensors made from attributes, and tensors stored in the model: nothing
 // flows into them. A stored tensor's positions are members of their group.
 const MapImpl kCreateMap = {nullptr, nothing};

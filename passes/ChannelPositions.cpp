@@ -30,6 +30,12 @@ BlockId ChannelPositions::add(PositionBlock b, int64_t size) {
   return static_cast<BlockId>(blocks_.size() - 1);
 }
 
+void ChannelPositions::reserve(size_t blocks, size_t values) {
+  blocks_.reserve(blocks);
+  nextSame_.reserve(blocks);
+  firstOfValue_.assign(values, kNoBlock);
+}
+
 void ChannelPositions::uniteWhole(BlockId a, BlockId b) {
   if (mode_ == TieMode::PerIndex) {
     for (int64_t i = 0; i < blocks_[a].size; ++i)

@@ -56,6 +56,10 @@ public:
   explicit ChannelPositions(TieMode mode = TieMode::PerIndex, bool keepWholeTies = false)
       : mode_(mode), keepWholeTies_(keepWholeTies) {}
   TieMode mode() const { return mode_; }
+  // Room for about `blocks` blocks and `values` values: reserved address
+  // space costs no memory until used, and the block table does not grow by
+  // copying (a copy holds both tables for a moment).
+  void reserve(size_t blocks, size_t values);
   // The op whose map is running (Axes mode records it on each run).
   void setCurrentOp(uint32_t position) { currentOp_ = position; }
 

@@ -1,6 +1,8 @@
-// op-stats: how many ops of each kind the graph has, and which ops no rule
-// covers (by name, with the module paths where they occur), so a user sees
-// exactly what prunedep could not reason about.
+// op-stats: how many ops of each kind the graph has, which ops no rule
+// covers, and which ops on tensors have no channel map (by name, with the
+// module paths where they occur), so a user sees exactly what prunedep could
+// not reason about.
+#include "passes/ChannelMaps.h"
 #include "passes/Pass.h"
 
 #include <map>
@@ -12,7 +14,8 @@ namespace {
 class OpStatsResult : public PassResult {
 public:
   std::map<std::string, size_t> counts;
-  std::map<std::string, std::set<std::string>> unknown; // kind -> module paths
+  std::map<std::string, std::set<std::string>> unknown;  // kind -> module paths
+  std::map<std::string, std::set<std::string>> unmapped; // ops on tensors without a channel map
   size_t total = 0;
 
   void writeJson(JsonWriter &w) const override {
@@ -25,17 +28,25 @@ public:
     for (const auto &[k, where] : unknown)
       w.key(k).stringArray({where.begin(), where.end()});
     w.endObject();
+    w.key("no-channel-map").beginObject();
+    for (const auto &[k, where] : unmapped)
+      w.key(k).stringArray({where.begin(), where.end()});
+    w.endObject();
   }
   void writeText(std::ostream &os) const override {
     os << "op-stats: " << total << " ops of " << counts.size() << " kinds\n";
     for (const auto &[k, n] : counts)
       os << "  " << n << "\t" << k << "\n";
-    for (const auto &[k, where] : unknown) {
-      os << "  no rule: " << k << " in";
-      for (const std::string &w : where)
-        os << " " << (w.empty() ? "<top>" : w);
-      os << "\n";
-    }
+    auto list = [&](const char *what, const std::map<std::string, std::set<std::string>> &ops) {
+      for (const auto &[k, where] : ops) {
+        os << "  " << what << ": " << k << " in";
+        for (const std::string &w : where)
+          os << " " << (w.empty() ? "<top>" : w);
+        os << "\n";
+      }
+    };
+    list("no rule", unknown);
+    list("no channel map", unmapped);
   }
   void writeCsv(std::ostream &os) const override {
     os << "Op Kind,Count,Has Rule\n";
@@ -43,6 +54,18 @@ public:
       os << k << "," << n << "," << (unknown.count(k) ? "no" : "yes") << "\n";
   }
 };
+
+// Channel groups reach an op through its tensors: an op on scalars, lists or
+// strings only (x.size(1), int arithmetic) needs no map.
+bool touchesTensors(const Op &op) {
+  for (const Value *v : op.operands())
+    if (v && v->type()->isTensor())
+      return true;
+  for (const Value *v : op.results())
+    if (v->type()->isTensor())
+      return true;
+  return false;
+}
 
 class OpStatsPass : public Pass {
 public:
@@ -52,8 +75,11 @@ public:
       std::string kind(op.kind().str());
       ++r->counts[kind];
       ++r->total;
-      if (!am.registry().lookup(op.kind()))
+      const OpRule *rule = am.registry().lookup(op.kind());
+      if (!rule)
         r->unknown[kind].insert(std::string(op.modulePath().str()));
+      else if (touchesTensors(op) && !channelMapOf(rule))
+        r->unmapped[kind].insert(std::string(op.modulePath().str()));
     }
     addResult(ctx, *this, std::move(r));
     return PreservedAnalyses::all();

@@ -137,7 +137,7 @@ bool shapeDependsOnData(const InlinedForward &fwd, const Node *n) {
     for (const char *k : {"aten::nonzero", "aten::nonzero_numpy", "aten::argwhere",
                           "aten::masked_select", "aten::unique", "aten::_unique", "aten::_unique2",
                           "aten::unique_consecutive", "aten::unique_dim",
-                          "aten::unique_dim_consecutive", "aten::repeat_interleave",
+                          "aten::unique_dim_consecutive",
                           "aten::bincount", "aten::histc", "aten::histogram",
                           "aten::_local_scalar_dense", "aten::multinomial", "torchvision::nms",
                           "torchvision::batched_nms"})
@@ -146,6 +146,11 @@ bool shapeDependsOnData(const InlinedForward &fwd, const Node *n) {
   }();
   if (kinds.count(n->kind()))
     return true;
+  // repeat_interleave by a tensor of counts: as many indices as they add up
+  // to; by one int count the size is known.
+  static const c10::Symbol repeatInterleave = c10::Symbol::fromQualString("aten::repeat_interleave");
+  if (n->kind() == repeatInterleave)
+    return n->inputs().size() < 2 || n->input(1)->type()->kind() != c10::TypeKind::IntType;
   // x[mask]: an index tensor of bools (or bytes) selects as many rows as
   // it has true entries.
   if (n->kind() == c10::aten::index && n->inputs().size() > 1 &&

@@ -371,6 +371,40 @@ class CheckedInput(nn.Module):
         return self.conv(x)
 
 
+class OpZoo(nn.Module):
+    """The ATen ops decoder LMs, audio and video models trace into that a
+    plain CNN does not: GPT-2's Conv1D (addmm on a transposed weight), a
+    causal mask (arange, triu), baddbmm attention scores, einsum, glu,
+    repeat_interleave and tensor_split."""
+
+    def __init__(self, hidden=16):
+        super().__init__()
+        self.embed = nn.Linear(8, hidden)
+        # HF GPT-2 Conv1D: y = addmm(bias, x, weight) with weight [in, out].
+        self.attn_weight = nn.Parameter(torch.randn(hidden, 3 * hidden) * 0.02)
+        self.attn_bias = nn.Parameter(torch.zeros(3 * hidden))
+        self.proj = nn.Linear(hidden, hidden)
+        self.gate = nn.Linear(hidden, 2 * hidden)
+        self.mix = nn.Linear(hidden, hidden // 2)
+        self.out = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        h = self.embed(x)                                   # [B, T, H]
+        b, t, d = h.shape
+        qkv = torch.addmm(self.attn_bias, h.reshape(b * t, d), self.attn_weight).view(b, t, 3 * d)
+        q, k, v = qkv.split(d, dim=2)
+        pos = torch.arange(t)
+        mask = torch.triu(torch.ones(t, t), diagonal=1) * -1e4
+        scores = torch.baddbmm(mask.expand(b, t, t), q, k.transpose(1, 2)) + pos.float()[None, None, :] * 0
+        ctx = torch.einsum("bts,bsd->btd", scores.softmax(-1), v)
+        h = h + self.proj(ctx)
+        g = F.glu(self.gate(h), dim=-1)                     # [B, T, H]
+        a, c = torch.tensor_split(g, 2, dim=-1)
+        rep = torch.repeat_interleave(self.mix(h), 2, dim=-1)
+        h = h + torch.cat([a, c], dim=-1) + rep
+        return self.out(h)
+
+
 # ---------------------------------------------------------------- the table
 def tv(name, **kw):
     def build():
@@ -410,6 +444,7 @@ MODELS = {
     "self_attention": (SelfAttention, [(2, 12, 64), ((2, 12), torch.int64)], "trace"),
     "layer_zoo": (LayerZoo, [(2, 4, 16), (1, 2, 4, 8, 8)], "trace"),
     "functional_layers": (FunctionalLayers, [(1, 3, 8, 8)], "trace"),
+    "op_zoo": (OpZoo, [(2, 6, 8)], "trace"),
     "dict_output": (DictOutput, [(1, 3, 16, 16)], "trace"),
     "scripted_branches": (ScriptedBranches, [(1, 3, 16, 16)], "script"),
     "scripted_loop": (ScriptedLoop, [(1, 3, 8, 8)], "script"),

@@ -15,7 +15,7 @@
 // passes stay near 10; RoundStats.h, Tables.h). For
 // resnet50 and vit_b_16 (traced into build/tests/models) it measures the
 // frontend's stages against torch::jit::load plus one forward pass
-// (FrontendMeasure.h). Last, a summary table in Markdown for the README.
+// (FrontendMeasure.h). Last, a summary table in Markdown for docs/performance.md.
 //
 // Plain chrono loops, not Google Benchmark: each measurement is one run of a
 // workload of up to seconds at a fixed size, repeated a few times (minimum

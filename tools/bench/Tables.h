@@ -1,6 +1,6 @@
 // The bench's printed tables: per shape, every stage's median ns per op at
 // each size with the median and range of the per-round ratio of the two
-// largest sizes; then one Markdown summary for the README.
+// largest sizes; then one Markdown summary for docs/performance.md.
 #pragma once
 #include "tools/bench/RoundStats.h"
 

@@ -60,6 +60,10 @@ std::optional<BlockId> MapContext::slot(SlotRole role, int64_t weightDim, int64_
 }
 
 void MapContext::tooLargeToTieOneByOne(BlockId a, BlockId b) const {
+  if (std::max(size(a), size(b)) <= ChannelPositions::kMaxPositions)
+    throw Error(op_.loc(), "channel axes: " + describe() + " takes the graph past " +
+                               std::to_string(pos_.indexTieBudget()) +
+                               " indices tied one by one (flattens of large spatial dims, shuffles)");
   throw Error(op_.loc(), "channel axes: " + describe() + " ties a dim of " +
                              std::to_string(std::max(size(a), size(b))) +
                              " indices one by one; the limit is " +

@@ -99,7 +99,8 @@ public:
   int64_t size(BlockId b) const { return pos_.block(b).size; }
 
   void tie(BlockId a, int64_t i, BlockId b, int64_t j) {
-    if (size(a) > ChannelPositions::kMaxPositions || size(b) > ChannelPositions::kMaxPositions)
+    if (size(a) > ChannelPositions::kMaxPositions || size(b) > ChannelPositions::kMaxPositions ||
+        !pos_.countIndexTie())
       tooLargeToTieOneByOne(a, b);
     pos_.unite(a, i, b, j);
   }

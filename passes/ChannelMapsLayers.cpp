@@ -261,10 +261,15 @@ std::optional<ConvFacts> convFacts(const Op &op, const ChannelMap &map) {
     return std::nullopt;
   // Spatial dims: the kernel's (module attribute, or the weight operand's
   // rank - 2); the channel dim precedes them.
+  // (Counted in place: this runs for every block that reaches a conv.)
   int64_t spatial = -1;
-  if (const Attribute *k = op.attr("kernel_size"))
-    if (std::optional<std::vector<int64_t>> ks = k->asInts())
-      spatial = static_cast<int64_t>(ks->size());
+  if (const Attribute *k = op.attr("kernel_size")) {
+    if (k->isInt())
+      spatial = 1;
+    else if (k->isList() && std::all_of(k->getList().begin(), k->getList().end(),
+                                        [](const Attribute &e) { return e.isInt(); }))
+      spatial = static_cast<int64_t>(k->getList().size());
+  }
   if (!op.isModuleCall() && op.numOperands() > 1 && op.operand(1)->type()->isTensor())
     spatial = static_cast<int64_t>(op.operand(1)->type()->rank()) - 2;
   if (spatial < 1)

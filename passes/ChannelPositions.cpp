@@ -31,6 +31,10 @@ BlockId ChannelPositions::add(PositionBlock b, int64_t size) {
 }
 
 void ChannelPositions::reserve(size_t blocks, size_t values) {
+  // At least 2^24, and 64 per op of the graph (reserve is asked for two
+  // blocks per op): a model ties far fewer (vit_b_16's head splits about 18
+  // per op; VGG's flatten of 512x7x7 is 25k in all, within the floor).
+  indexTieBudget_ = std::max<uint64_t>(indexTieBudget_, 32 * uint64_t(blocks));
   blocks_.reserve(blocks);
   nextSame_.reserve(blocks);
   firstOfValue_.assign(values, kNoBlock);

@@ -60,6 +60,12 @@ public:
   // space costs no memory until used, and the block table does not grow by
   // copying (a copy holds both tables for a moment).
   void reserve(size_t blocks, size_t values);
+  // Axes mode: ties of single indices cost a run each, so a graph gets a
+  // budget of them that grows with its size (a hostile shape must not make
+  // a small file take gigabytes); false once it is spent. PerIndex mode
+  // bounds them by kMaxPositions already.
+  bool countIndexTie() { return mode_ == TieMode::PerIndex || ++indexTies_ <= indexTieBudget_; }
+  uint64_t indexTieBudget() const { return indexTieBudget_; }
   // The op whose map is running (Axes mode records it on each run).
   void setCurrentOp(uint32_t position) { currentOp_ = position; }
 
@@ -161,6 +167,7 @@ private:
   }
   std::vector<BlockId> firstOfValue_, firstOfLayer_, nextSame_;
   size_t next_ = 0; // value blocks propagate in creation order
+  uint64_t indexTies_ = 0, indexTieBudget_ = uint64_t(1) << 24;
   std::vector<Stop> stops_;
   std::vector<std::string> reasons_;
   std::unordered_map<std::string, uint32_t> reasonIndex_;

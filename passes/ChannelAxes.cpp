@@ -36,19 +36,18 @@ bool runEqual(const TieRun &x, const TieRun &y) {
 // concat are disjoint, so a cut at a piece costs O(log n), not O(pieces).
 class RunsByClass {
 public:
-  RunsByClass(const std::vector<ClassRun> &runs, uint32_t numClasses) : begin_(numClasses + 1, 0) {
-    for (const ClassRun &r : runs) {
-      ++begin_[r.a + 1];
-      ++begin_[r.b + 1];
+  RunsByClass(const std::vector<ClassRun> &runs, uint32_t numClasses) {
+    RunsByEnd byEnd(runs, numClasses);
+    begin_.reserve(numClasses + 1);
+    entries_.reserve(2 * runs.size());
+    for (uint32_t c = 0; c < numClasses; ++c) {
+      begin_.push_back(static_cast<uint32_t>(entries_.size()));
+      for (uint32_t side : byEnd.of(c)) {
+        const ClassRun &r = runs[side >> 1];
+        entries_.push_back(side & 1 ? Entry{r.ib, r.len, r.ia, r.a} : Entry{r.ia, r.len, r.ib, r.b});
+      }
     }
-    for (uint32_t c = 0; c < numClasses; ++c)
-      begin_[c + 1] += begin_[c];
-    entries_.resize(begin_.back());
-    std::vector<uint32_t> next(begin_.begin(), begin_.end() - 1);
-    for (const ClassRun &r : runs) {
-      entries_[next[r.a]++] = {r.ia, r.len, r.ib, r.b};
-      entries_[next[r.b]++] = {r.ib, r.len, r.ia, r.a};
-    }
+    begin_.push_back(static_cast<uint32_t>(entries_.size()));
     maxEnd_.resize(entries_.size());
     for (uint32_t c = 0; c < numClasses; ++c) {
       auto first = entries_.begin() + begin_[c], last = entries_.begin() + begin_[c + 1];

@@ -7,6 +7,21 @@ namespace pd {
 // Tensors have at most this many dims here (PyTorch allows 64).
 static constexpr int64_t kMaxRank = 64;
 
+RunsByEnd::RunsByEnd(llvm::ArrayRef<TieRun> runs, uint32_t numEnds) : begin_(numEnds + 1, 0) {
+  for (const TieRun &r : runs) {
+    ++begin_[r.a + 1];
+    ++begin_[r.b + 1];
+  }
+  for (uint32_t e = 0; e < numEnds; ++e)
+    begin_[e + 1] += begin_[e];
+  sides_.resize(begin_.back());
+  std::vector<uint32_t> next(begin_.begin(), begin_.end() - 1);
+  for (uint32_t k = 0; k < runs.size(); ++k) {
+    sides_[next[runs[k].a]++] = k << 1;
+    sides_[next[runs[k].b]++] = k << 1 | 1;
+  }
+}
+
 void ChannelPositions::tooLarge(int64_t size, const Location &loc, const std::string &what) const {
   if (mode_ == TieMode::Axes)
     throw Error(loc, "channel axes: " + what + " has " + std::to_string(size) +

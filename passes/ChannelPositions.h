@@ -12,6 +12,8 @@
 #include "passes/LayerIndex.h"
 #include "passes/UnionFind.h"
 
+#include <llvm/ADT/ArrayRef.h>
+
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -49,6 +51,21 @@ struct TieRun {
   BlockId a, b;
   uint32_t ia, ib, len;
   uint32_t op; // position of the op in the LayerIndex
+};
+
+// Runs listed under each of their two ends (block or class ids below
+// `numEnds`), as (run << 1 | side): side 0 is the run's `a` end, side 1 its
+// `b` end; a run from an end to itself is listed under it twice, once per
+// side. Two flat arrays (counting sort), for the searches over the ties.
+class RunsByEnd {
+public:
+  RunsByEnd(llvm::ArrayRef<TieRun> runs, uint32_t numEnds);
+  llvm::ArrayRef<uint32_t> of(uint32_t end) const {
+    return llvm::ArrayRef<uint32_t>(sides_).slice(begin_[end], begin_[end + 1] - begin_[end]);
+  }
+
+private:
+  std::vector<uint32_t> begin_, sides_;
 };
 
 class ChannelPositions {

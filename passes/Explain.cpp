@@ -82,24 +82,12 @@ struct UpwardTree {
 // conv whose channels feed two halves of a concat) starts a new hop.
 class TieSearch {
 public:
-  TieSearch(const LayerIndex &ix, const ChannelAxes::TieGraph &g) : ix_(ix), g_(g) {
+  TieSearch(const LayerIndex &ix, const ChannelAxes::TieGraph &g)
+      : ix_(ix), g_(g), runsByBlock_(g.runs, static_cast<uint32_t>(g.blocks.size())) {
     const uint32_t n = static_cast<uint32_t>(g.blocks.size());
     stateBase_.resize(n + 1, 0);
     for (uint32_t b = 0; b < n; ++b)
       stateBase_[b + 1] = stateBase_[b] + g.numSegments[b];
-    runBegin_.assign(n + 1, 0);
-    for (const TieRun &r : g.runs) {
-      ++runBegin_[r.a + 1];
-      ++runBegin_[r.b + 1];
-    }
-    for (uint32_t b = 0; b < n; ++b)
-      runBegin_[b + 1] += runBegin_[b];
-    runsOf_.resize(runBegin_.back());
-    std::vector<uint32_t> next(runBegin_.begin(), runBegin_.end() - 1);
-    for (uint32_t k = 0; k < g.runs.size(); ++k) {
-      runsOf_[next[g.runs[k].a]++] = k;
-      runsOf_[next[g.runs[k].b]++] = k;
-    }
     outSlots_.resize(ix.numLayers());
     for (uint32_t b = 0; b < n; ++b)
       if (g.blocks[b].isSlot() && g.blocks[b].role == SlotRole::Out)
@@ -125,12 +113,12 @@ public:
         reached.push_back(blk.layer);
         enterLayer(blk.layer, st);
       }
-      for (uint32_t i = runBegin_[b]; i < runBegin_[b + 1]; ++i) {
-        const TieRun &r = g_.runs[runsOf_[i]];
-        if (r.a == b)
-          follow(st, b, k, r.ia, r.b, r.ib, r.len, r.op);
-        if (r.b == b)
+      for (uint32_t side : runsByBlock_.of(b)) {
+        const TieRun &r = g_.runs[side >> 1];
+        if (side & 1)
           follow(st, b, k, r.ib, r.a, r.ia, r.len, r.op);
+        else
+          follow(st, b, k, r.ia, r.b, r.ib, r.len, r.op);
       }
     }
     return reached;
@@ -240,7 +228,8 @@ private:
 
   const LayerIndex &ix_;
   const ChannelAxes::TieGraph &g_;
-  std::vector<uint32_t> stateBase_, runBegin_, runsOf_, parent_, viaOp_, queue_;
+  RunsByEnd runsByBlock_;
+  std::vector<uint32_t> stateBase_, parent_, viaOp_, queue_;
   std::vector<std::vector<uint32_t>> outSlots_;
   llvm::DenseMap<uint32_t, uint32_t> reachedAt_; // layer -> state it was reached at
   llvm::DenseSet<uint32_t> started_, hopFrom_;

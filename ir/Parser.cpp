@@ -525,11 +525,29 @@ std::string readFile(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw Error(path + ": error: cannot open file: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad())
-    throw Error(path + ": error: cannot read file");
-  return ss.str();
+  // One copy of the text, sized up front when the file can tell its size
+  // (a stream copied into a string holds the text twice: at a million ops,
+  // hundreds of MB more than the IR itself at the parse's peak).
+  std::string text;
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  // (A directory or a device reports no size, or a meaningless one: read it
+  // in chunks, which fails as the old stream copy did.)
+  if (size > 0 && size < (std::streamoff(1) << 40) && in) {
+    text.resize(static_cast<size_t>(size));
+    in.read(text.data(), size);
+    if (in.gcount() != size)
+      throw Error(path + ": error: cannot read file");
+  } else {
+    in.clear();
+    char chunk[1 << 16];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
+      text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (in.bad() || !in.eof()) // a read that stopped before the end (a directory)
+      throw Error(path + ": error: cannot read file");
+  }
+  return text;
 }
 
 std::unique_ptr<Graph> parseGraphFile(const std::string &path) {

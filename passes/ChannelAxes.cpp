@@ -36,50 +36,44 @@ bool runEqual(const TieRun &x, const TieRun &y) {
 // concat are disjoint, so a cut at a piece costs O(log n), not O(pieces).
 class RunsByClass {
 public:
-  RunsByClass(const std::vector<ClassRun> &runs, uint32_t numClasses) {
-    RunsByEnd byEnd(runs, numClasses);
-    begin_.reserve(numClasses + 1);
-    entries_.reserve(2 * runs.size());
+  RunsByClass(const std::vector<ClassRun> &runs, uint32_t numClasses)
+      : runs_(runs), byEnd_(runs, numClasses) {
+    byEnd_.sortEach([&](uint32_t x, uint32_t y) { return start(x) < start(y); });
+    maxEnd_.resize(2 * runs.size());
     for (uint32_t c = 0; c < numClasses; ++c) {
-      begin_.push_back(static_cast<uint32_t>(entries_.size()));
-      for (uint32_t side : byEnd.of(c)) {
-        const ClassRun &r = runs[side >> 1];
-        entries_.push_back(side & 1 ? Entry{r.ib, r.len, r.ia, r.a} : Entry{r.ia, r.len, r.ib, r.b});
-      }
-    }
-    begin_.push_back(static_cast<uint32_t>(entries_.size()));
-    maxEnd_.resize(entries_.size());
-    for (uint32_t c = 0; c < numClasses; ++c) {
-      auto first = entries_.begin() + begin_[c], last = entries_.begin() + begin_[c + 1];
-      std::sort(first, last, [](const Entry &a, const Entry &b) { return a.start < b.start; });
       int64_t m = 0;
-      for (uint32_t i = begin_[c]; i < begin_[c + 1]; ++i)
-        maxEnd_[i] = static_cast<uint32_t>(m = std::max<int64_t>(m, entries_[i].end()));
+      uint32_t i = byEnd_.firstPlace(c);
+      for (uint32_t side : byEnd_.of(c))
+        maxEnd_[i++] = static_cast<uint32_t>(m = std::max<int64_t>(m, start(side) + runs_[side >> 1].len));
     }
   }
 
   // Calls f(other class, index there) for every run of class c that covers
   // index x with x strictly inside it.
   template <typename F> void stab(uint32_t c, int64_t x, F f) const {
-    auto first = entries_.begin() + begin_[c], last = entries_.begin() + begin_[c + 1];
-    auto it = std::lower_bound(first, last, x, [](const Entry &e, int64_t v) { return e.start < v; });
-    for (size_t i = static_cast<size_t>(it - entries_.begin()); i-- > begin_[c];) {
-      if (int64_t(maxEnd_[i]) <= x)
+    llvm::ArrayRef<uint32_t> sides = byEnd_.of(c);
+    const uint32_t base = byEnd_.firstPlace(c);
+    auto it = std::lower_bound(sides.begin(), sides.end(), x,
+                               [&](uint32_t side, int64_t v) { return start(side) < v; });
+    for (size_t i = static_cast<size_t>(it - sides.begin()); i-- > 0;) {
+      if (int64_t(maxEnd_[base + i]) <= x)
         break;
-      const Entry &e = entries_[i];
-      if (e.start < x && x < e.end())
-        f(e.other, x - e.start + e.otherStart);
+      const ClassRun &r = runs_[sides[i] >> 1];
+      int64_t from = start(sides[i]);
+      if (from < x && x < from + r.len)
+        f(sides[i] & 1 ? r.a : r.b, x - from + (sides[i] & 1 ? r.ia : r.ib));
     }
   }
 
 private:
-  struct Entry {
-    uint32_t start, len, otherStart, other;
-    int64_t end() const { return int64_t(start) + len; }
-  };
-  std::vector<uint32_t> begin_;
-  std::vector<Entry> entries_;
-  std::vector<uint32_t> maxEnd_; // ends are within a dim: below 2^32
+  // A side's first index in its own class.
+  int64_t start(uint32_t side) const {
+    const ClassRun &r = runs_[side >> 1];
+    return side & 1 ? r.ib : r.ia;
+  }
+  const std::vector<ClassRun> &runs_;
+  RunsByEnd byEnd_;              // each class's sides, by their first index
+  std::vector<uint32_t> maxEnd_; // by place in byEnd_; ends are within a dim: below 2^32
 };
 
 // (class << 32 | index) keys: DenseMapInfo<uint64_t> hashes by `* 37`,

@@ -14,6 +14,7 @@
 
 #include <llvm/ADT/ArrayRef.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -62,6 +63,13 @@ public:
   RunsByEnd(llvm::ArrayRef<TieRun> runs, uint32_t numEnds);
   llvm::ArrayRef<uint32_t> of(uint32_t end) const {
     return llvm::ArrayRef<uint32_t>(sides_).slice(begin_[end], begin_[end + 1] - begin_[end]);
+  }
+  // Where an end's list starts among all ends' lists (for tables kept beside them).
+  uint32_t firstPlace(uint32_t end) const { return begin_[end]; }
+  // Orders each end's list by `less` (on the (run << 1 | side) values).
+  template <typename Less> void sortEach(Less less) {
+    for (uint32_t e = 0; e + 1 < begin_.size(); ++e)
+      std::sort(sides_.begin() + begin_[e], sides_.begin() + begin_[e + 1], less);
   }
 
 private:

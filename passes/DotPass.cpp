@@ -67,7 +67,7 @@ public:
         if (auto id = ix.findLayer(l.name))
           colour[*id] = c;
     }
-    StepTable toTargets = channelTargetSteps(ix, Trait::ChannelTarget);
+    StepTable toTargets = channelTargetSteps(ix);
     // Each join walks up to the layers and the joins nearest above it; a join
     // it passes through already stands for everything above that join (it
     // walks through the same ops), so the walk stops there. Every op is thus

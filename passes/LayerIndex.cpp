@@ -80,8 +80,6 @@ void LayerIndex::addFacts(const Op &op, const OpRule *rule, bool isLayer) {
   uint8_t facts = 0;
   int64_t groups = 0;
   if (rule) {
-    if (pd::isChannelJoin(op, *rule))
-      facts |= kChannelJoin;
     if (isLayer && (isDepthwise(op, rule) || isPerChannelGroupNorm(op, rule)))
       facts |= kSelfJoin;
     if (rule->has(Trait::Reshape) && !keepsChannelCount(op, *rule))

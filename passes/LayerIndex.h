@@ -34,13 +34,11 @@ namespace pd {
 // is in cache, so an analysis reads a word per position instead of building
 // a table from the rules again.
 enum class WalkKind : uint8_t {
-  ChannelTargets,      // channel-dependency (filter pruning)
-  BatchNormTargets,    // channel-dependency (batchnorm pruning)
-  WeightLayers,        // group-, reshape-dependency, depthwise joins
-  WeightLayerChannels, // input-channel-dependency
-  AttentionLinears,    // attention-weight-dependency
+  ChannelTargets,   // the dot picture's edges (NNI's channel-dependency walk)
+  WeightLayers,     // group-, reshape-dependency, explain's group constraints
+  AttentionLinears, // attention-weight-dependency
 };
-inline constexpr unsigned kNumWalkKinds = 5;
+inline constexpr unsigned kNumWalkKinds = 3;
 
 struct Layer {
   Symbol name;       // module path
@@ -91,9 +89,6 @@ public:
   // byte or a word per position here instead of the Op, its attribute list
   // and its values, which at a million ops are hundreds of MB of scattered
   // objects.
-  // isChannelJoin(op, rule): an elementwise op of two or more tensors, or a
-  // concat off the channel axis.
-  bool isChannelJoin(uint32_t pos) const { return facts_[pos] & kChannelJoin; }
   // A layer that is a depthwise conv or a per-channel group norm.
   bool isSelfJoin(uint32_t pos) const { return facts_[pos] & kSelfJoin; }
   // A reshape-like op that does not keep the channel count (keepsChannelCount).
@@ -104,7 +99,7 @@ public:
   bool isView(uint32_t pos) const { return facts_[pos] & kView; }
   bool isMatmul(uint32_t pos) const { return facts_[pos] & kMatmul; }
   // The step (a Step of GraphWalk.h) of the walk of `kind` at a position: two
-  // bits per kind in one word per position.
+  // bits per kind in one byte per position.
   uint8_t walkStep(WalkKind kind, uint32_t pos) const {
     return (walkSteps_[pos] >> (2 * static_cast<unsigned>(kind))) & 3;
   }
@@ -157,7 +152,7 @@ public:
   static LayerIndex build(const Graph &g, const OpRegistry &registry);
 
 private:
-  enum : uint8_t { kChannelJoin = 1, kSelfJoin = 2, kChangesChannels = 4, kView = 8, kMatmul = 16 };
+  enum : uint8_t { kSelfJoin = 2, kChangesChannels = 4, kView = 8, kMatmul = 16 };
   // groups_ holds counts below this; a larger one (never seen in a model, but
   // exact all the same) sits in bigGroups_.
   static constexpr uint32_t kBigGroups = ~0u;
@@ -173,7 +168,7 @@ private:
   LargeVector<uint32_t> layerOf_;
   LargeVector<Symbol> displayName_; // by position
   LargeVector<uint8_t> facts_;
-  LargeVector<uint16_t> walkSteps_; // 2 bits per WalkKind
+  LargeVector<uint8_t> walkSteps_; // 2 bits per WalkKind
   LargeVector<uint32_t> groups_;
   llvm::DenseMap<uint32_t, int64_t> bigGroups_; // by position
   LargeVector<uint32_t> predBegin_, preds_, succBegin_, succs_;

@@ -6,21 +6,13 @@
 
 namespace pd {
 
-StepTable channelTargetSteps(const LayerIndex &ix, Trait target) {
-  if (target != Trait::ChannelTarget && target != Trait::BatchNormTarget)
-    throw Error("channelTargetSteps: no walk collects that trait (channel-target or batchnorm-target)");
-  return StepTable(ix, target == Trait::ChannelTarget ? WalkKind::ChannelTargets : WalkKind::BatchNormTargets);
-}
+StepTable channelTargetSteps(const LayerIndex &ix) { return StepTable(ix, WalkKind::ChannelTargets); }
 
 StepTable weightLayerSteps(const LayerIndex &ix) { return StepTable(ix, WalkKind::WeightLayers); }
 
-StepTable weightLayerChannelSteps(const LayerIndex &ix) {
-  return StepTable(ix, WalkKind::WeightLayerChannels);
-}
-
 StepTable attentionLinearSteps(const LayerIndex &ix) { return StepTable(ix, WalkKind::AttentionLinears); }
 
-uint16_t walkStepsAt(const OpRule *r, bool changesChannels, bool isLayer) {
+uint8_t walkStepsAt(const OpRule *r, bool changesChannels, bool isLayer) {
   auto step = [&](Trait collect, bool stop) {
     if (r && r->has(collect))
       return isLayer ? Step::Collect : Step::Stop;
@@ -28,14 +20,12 @@ uint16_t walkStepsAt(const OpRule *r, bool changesChannels, bool isLayer) {
   };
   Step steps[kNumWalkKinds];
   steps[unsigned(WalkKind::ChannelTargets)] = step(Trait::ChannelTarget, changesChannels);
-  steps[unsigned(WalkKind::BatchNormTargets)] = step(Trait::BatchNormTarget, changesChannels);
   steps[unsigned(WalkKind::WeightLayers)] = step(Trait::WeightLayer, false);
-  steps[unsigned(WalkKind::WeightLayerChannels)] = step(Trait::WeightLayer, changesChannels);
   steps[unsigned(WalkKind::AttentionLinears)] =
       step(Trait::Linear, r && r->has(Trait::AttentionBarrier));
-  uint16_t packed = 0;
+  uint8_t packed = 0;
   for (unsigned k = 0; k < kNumWalkKinds; ++k)
-    packed |= static_cast<uint16_t>(static_cast<unsigned>(steps[k]) << (2 * k));
+    packed |= static_cast<uint8_t>(static_cast<unsigned>(steps[k]) << (2 * k));
   return packed;
 }
 

@@ -1,8 +1,9 @@
-// The walk rules the channel analyses share: which ops a walk collects,
+// The walk rules the walking analyses share: which ops a walk collects,
 // passes through or stops at, which ops tie the channels of the layers
-// above them (joins), and what group count an op requires. channel-dependency,
-// group-dependency, input-channel-dependency, reshape-dependency, explain and
-// dot all decide these the same way, so the rules live here once.
+// above them (joins), and what group count an op requires. group-dependency,
+// reshape-dependency, attention-weight-dependency, explain and dot decide
+// these the same way, so the rules live here once. (channel- and
+// input-channel-dependency read the channel axes instead: ChannelAxes.h.)
 #pragma once
 #include "passes/GraphWalk.h"
 
@@ -10,19 +11,15 @@
 
 namespace pd {
 
-// NNI's _get_parent_layers for channel-dependency: collect the layers with
-// `target` (channel-target or batchnorm-target, nothing else), stop at a
-// barrier and at a reshape that changes the channel count, pass everything
-// else.
-StepTable channelTargetSteps(const LayerIndex &ix, Trait target);
+// NNI's _get_parent_layers for channel-dependency (the dot picture's edges):
+// collect `channel-target` layers, stop at a barrier and at a reshape that
+// changes the channel count, pass everything else.
+StepTable channelTargetSteps(const LayerIndex &ix);
 
 // NNI's _depthwise_get_parent and the group-dependency walk: collect the
 // nearest conv/linear (`weight-layer`), stop at a barrier only.
 StepTable weightLayerSteps(const LayerIndex &ix);
 
-// The input-channel-dependency walk: collect conv/linear layers, stop at a
-// barrier and at a reshape that changes the channel count.
-StepTable weightLayerChannelSteps(const LayerIndex &ix);
 
 // The attention-weight-dependency walk: collect `linear` layers, stop at a
 // barrier and at an `attention-barrier` (LayerNorm).
@@ -32,7 +29,7 @@ StepTable attentionLinearSteps(const LayerIndex &ix);
 // op: every WalkKind's Step at an op with rule `rule` (null: none), packed two
 // bits per kind. `changesChannels`: a reshape that does not keep the channel
 // count; `isLayer`: a module call (anything else is never collected).
-uint16_t walkStepsAt(const OpRule *rule, bool changesChannels, bool isLayer);
+uint8_t walkStepsAt(const OpRule *rule, bool changesChannels, bool isLayer);
 
 // An op that ties the channels of the targets above it: an `elementwise` op
 // with two or more tensor operands (one tensor and a scalar tie nothing), or

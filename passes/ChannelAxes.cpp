@@ -236,15 +236,19 @@ ChannelAxes ChannelAxes::compute(const LayerIndex &ix, bool keepGraph) {
   return out;
 }
 
+bool ChannelAxes::isMember(const LayerIndex &ix, uint32_t layer, SlotRole role, TraitSet targets) {
+  // Under filter pruning a per-channel GroupNorm joins its set too (NNI's
+  // depthwise rule): its channels are its input's.
+  bool selfJoin = role == SlotRole::Out && targets.test(static_cast<size_t>(Trait::ChannelTarget)) &&
+                  ix.isSelfJoin(ix.layer(layer).position);
+  return selfJoin || ix.layerHasAny(layer, targets);
+}
+
 UnionFind ChannelAxes::layerClasses(const LayerIndex &ix, SlotRole role, TraitSet targets) const {
   const uint32_t numLayers = ix.numLayers();
   UnionFind uf(numLayers + numSegmentClasses_);
   for (const Slot &s : slots_) {
-    // Under filter pruning a per-channel GroupNorm joins its set too (NNI's
-    // depthwise rule): its channels are its input's.
-    bool selfJoin = role == SlotRole::Out && targets.test(static_cast<size_t>(Trait::ChannelTarget)) &&
-                    ix.isSelfJoin(ix.layer(s.layer).position);
-    if (s.role != role || !(selfJoin || ix.layerHasAny(s.layer, targets)))
+    if (s.role != role || !isMember(ix, s.layer, role, targets))
       continue;
     for (uint32_t k = 0; k < s.numSegments; ++k)
       uf.unite(s.layer, numLayers + segmentClass_[s.firstSegment + k]);

@@ -48,6 +48,9 @@ public:
   // per-channel GroupNorm joins with its channels too (NNI's depthwise rule).
   // Elements 0..numLayers-1 are the layers (DependencySets).
   UnionFind layerClasses(const LayerIndex &ix, SlotRole role, TraitSet targets) const;
+  // Whether `layer` is a member of those classes (and joins what its `role`
+  // slots reach): the one test layerClasses and --explain share.
+  static bool isMember(const LayerIndex &ix, uint32_t layer, SlotRole role, TraitSet targets);
 
   // The ties themselves, kept only when asked (for --explain): every block,
   // its segment range, and every run, whole ties included, with its op.

@@ -108,7 +108,7 @@ public:
       uint32_t b = blockOf(st), k = st - stateBase_[b];
       const PositionBlock &blk = g_.blocks[b];
       if (blk.isSlot() && blk.role == SlotRole::Out && !reachedAt_.count(blk.layer) &&
-          ix_.layerHas(blk.layer, Trait::ChannelTarget)) {
+          ChannelAxes::isMember(ix_, blk.layer, SlotRole::Out, traitSet({Trait::ChannelTarget}))) {
         reachedAt_[blk.layer] = st;
         reached.push_back(blk.layer);
         enterLayer(blk.layer, st);

@@ -8,7 +8,7 @@
 # Memory: the IR interns symbols, types and attribute lists process-wide and
 # never frees them (a graph's values point into those tables), so a fuzzing
 # process grows a little with every distinct name it parses. Measured peak
-# RSS after 60 s is in the README (Reliability); -rss_limit_mb stays well
+# RSS after 60 s is in docs/reliability.md; -rss_limit_mb stays well
 # above it so that only a real blow-up (one input allocating gigabytes) is
 # reported, and -malloc_limit_mb catches such a single allocation at once.
 set -eu

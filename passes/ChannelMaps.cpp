@@ -1,4 +1,5 @@
 #include "passes/ChannelMaps.h"
+#include "ir/Attribute.h"
 
 #include "ir/Printer.h"
 
@@ -129,6 +130,58 @@ const ChannelMap *channelMapOf(const OpRule *rule) {
 
 // Runs every seed, then propagates every block to the ops that define and
 // use its tensor until no new block appears.
+namespace {
+
+// Ops marked `tied = "<layer>.weight"` (a layer whose weight is that layer's,
+// a stored tensor that is it): dim d of the tensor is one thing in both, so
+// each of their dims ties to the owner's weight slot along d. Where the owner
+// has no slot along d (an Embedding's vocabulary), the entries cannot go.
+// Runs after the seeds, which make every layer's slots.
+void tieSharedWeights(const LayerIndex &ix, ChannelPositions &pos) {
+  static const Symbol kTied = Symbol::get("tied");
+  for (const Op *op : ix.order()) {
+    const Attribute *tied = op->attr(kTied);
+    if (!tied)
+      continue;
+    pos.setCurrentOp(ix.position(*op));
+    std::string path = tied->isStr() ? tied->getStr() : tied->str();
+    const std::string suffix = ".weight";
+    std::optional<uint32_t> owner;
+    if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0)
+      owner = ix.findLayer(Symbol::get(path.substr(0, path.size() - suffix.size())));
+    // The blocks of the tied tensor's dims: a layer's slots, or the stored
+    // tensor's dims.
+    llvm::SmallVector<BlockId, 4> mine;
+    uint32_t layer = ix.layerOf(*op);
+    if (op->isModuleCall() && layer != LayerIndex::kNoLayer) {
+      if (owner && *owner == layer)
+        continue;
+      mine = pos.slotsOf(layer);
+    } else if (op->numResults() == 1) {
+      for (int64_t d = 0; d < static_cast<int64_t>(op->result()->type()->rank()); ++d)
+        if (std::optional<BlockId> b = pos.valueBlock(op->result(), d))
+          mine.push_back(*b);
+    }
+    llvm::SmallVector<BlockId, 4> theirs = owner ? pos.slotsOf(*owner) : llvm::SmallVector<BlockId, 4>();
+    for (BlockId b : mine) {
+      int64_t d = pos.block(b).dim; // a slot's weight dim, or the tensor's dim
+      std::optional<BlockId> match;
+      for (BlockId t : theirs)
+        if (pos.block(t).dim == d && pos.block(t).size == pos.block(b).size)
+          match = t;
+      if (match)
+        pos.uniteWhole(b, *match);
+      else if (!owner)
+        pos.stop(b, std::nullopt, "its weight is '" + path + "', which no layer of the graph holds");
+      else
+        pos.stop(b, std::nullopt,
+                 "its weight is '" + path + "' (tied), whose dim " + std::to_string(d) + " that layer cannot prune");
+    }
+  }
+}
+
+} // namespace
+
 void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos) {
   // Graphs reach about two blocks per op (a tensor's channel dim, a layer's
   // weight slots).
@@ -147,6 +200,7 @@ void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos) {
       mapImpl(m->kind).seed(ctx);
     }
   }
+  tieSharedWeights(ix, pos);
   auto apply = [&](const Op &op, TensorRef t, int64_t dim, BlockId b) {
     pos.setCurrentOp(ix.position(op));
     const ChannelMap *m = mapOf(op);

@@ -142,7 +142,7 @@ struct MapImpl {
 const MapImpl &mapImpl(ChannelMapKind kind);
 
 // The kinds, by file: ChannelMapsShape.cpp, ChannelMapsReshape.cpp,
-// ChannelMapsLayers.cpp.
+// ChannelMapsLayers.cpp, ChannelMapsGather.cpp, ChannelMapsRecurrent.cpp.
 #define PD_CHANNEL_MAP(ENUM, NAME, REQUIRED, OPTIONAL, DOC) extern const MapImpl k##ENUM##Map;
 #include "ir/ChannelMaps.def"
 

@@ -54,8 +54,10 @@ void linearSeed(MapContext &c) {
   std::optional<BlockId> in = c.at(X, -1), out = c.at(Y, -1);
   if (!in || !out)
     return;
-  std::optional<BlockId> win = weightDim(c, SlotRole::In, 1, 1, c.size(*in));
-  std::optional<BlockId> wout = weightDim(c, SlotRole::Out, 1, 0, c.size(*out));
+  // A module's weight is [out, in], or [in, out] when `transposed`.
+  bool transposed = c.op().isModuleCall() && c.map().intArg(c.op(), Key::Transposed).value_or(0) != 0;
+  std::optional<BlockId> win = weightDim(c, SlotRole::In, 1, transposed ? 0 : 1, c.size(*in));
+  std::optional<BlockId> wout = weightDim(c, SlotRole::Out, 1, transposed ? 1 : 0, c.size(*out));
   if (win)
     c.tieSame(*win, *in);
   if (wout)

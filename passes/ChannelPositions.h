@@ -106,6 +106,15 @@ public:
   // layer's op, named if the slot is too large.
   BlockId slot(uint32_t layer, SlotRole role, int64_t weightDim, int64_t size, const Op &op);
 
+  // The weight slots of `layer` made so far.
+  llvm::SmallVector<BlockId, 4> slotsOf(uint32_t layer) const {
+    llvm::SmallVector<BlockId, 4> out;
+    if (layer < firstOfLayer_.size())
+      for (BlockId k = firstOfLayer_[layer]; k != kNoBlock; k = nextSame_[k])
+        out.push_back(k);
+    return out;
+  }
+
   const PositionBlock &block(BlockId b) const { return blocks_[b]; }
   uint32_t numBlocks() const { return static_cast<uint32_t>(blocks_.size()); }
   uint32_t numPositions() const { return positions_; }

@@ -22,7 +22,7 @@ find "$src/tests" "$src/ir" "$src/plugins" -name '*.toml' -exec cp {} "$work/rul
 # FuzzRuleAnalysis and FuzzPipeline read one byte choosing an embedded test
 # graph (tests/fuzz/meson.build lists them), then the text: seed every text
 # with every graph.
-graphs=$(find "$src/tests/channel-groups" "$src/tests/passes" "$src/tests/examples" "$src/tests/rules" \
+graphs=$(find "$src/tests/passes" "$src/tests/examples" "$src/tests/rules" \
          -name '*.pdir' -not -path '*/Inputs/*' | wc -l)
 i=0
 for p in verify dce op-stats 'verify,dce,op-stats' 'channel-dependency{prune-type=batchnorm}' \

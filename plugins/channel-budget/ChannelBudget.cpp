@@ -7,9 +7,9 @@
 // removed from the whole set. It reuses two cached analyses of the built-in
 // passes, so it adds no graph walk of its own. docs/writing-a-pass.md walks
 // through this file.
-#include "passes/ChannelDependency.h"
-#include "passes/GroupDependency.h"
-#include "passes/Plugin.h"
+#include "passes/dependency/ChannelDependency.h"
+#include "passes/dependency/GroupDependency.h"
+#include "passes/core/Plugin.h"
 
 #include <numeric>
 #include <optional>

@@ -13,7 +13,7 @@ pc=$(dirname "$(find "$stage" -name prunedep.pc | head -n 1)")
 export PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$stage"
 flags=$(pkg-config --cflags --libs prunedep)
 echo "pkg-config: $flags"
-# Only the installed headers: the plugin source includes "passes/Plugin.h".
+# Only the installed headers: the plugin source includes "passes/core/Plugin.h".
 g++ -shared -fPIC -o "$stage/fused-add-rules.so" "$src/plugins/fused-add-rules/FusedAddRules.cpp" $flags
 prunedep=$(find "$stage" -path '*/bin/prunedep' | head -n 1)
 cat > "$stage/fused.pdir" <<'PDIR'

@@ -1,7 +1,7 @@
 // The text report's terminal niceties: colour that is off unless asked
 // for, and wrapping that ignores escape codes.
-#include "passes/ReportFormat.h"
-#include "passes/TextStyle.h"
+#include "passes/report/ReportFormat.h"
+#include "passes/report/TextStyle.h"
 
 #include <doctest/doctest.h>
 

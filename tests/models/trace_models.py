@@ -427,7 +427,7 @@ class OpZoo(nn.Module):
         return self.out(h)
 
 
-# ------------------------------------------- the models people bring (issue 22)
+# ------------------------------------------------------ the models people bring
 # Written after the public originals (HF transformers' Llama and GPT-2, the
 # PyTorch word_language_model, Ultralytics YOLOv8) at small sizes.
 class LlamaRMSNorm(nn.Module):

@@ -1,10 +1,9 @@
-// The built-in op table as constant data. ir/builtin-rules.toml and
-// ir/builtin-channel-maps.toml are parsed at BUILD time (by the same
-// RuleFile.cpp reader that reads --rules files, in ir/GenerateOpTable.cpp)
-// into a generated .cpp of these plain structs, so a process pays nothing for
-// the table at start-up: OpRegistry finds a kind by binary search and turns
-// the entry into an OpRule (interning its symbols) only when that kind is
-// looked up.
+// The built-in op table as constant data. ir/builtin-ops.toml is parsed at
+// BUILD time (by the same RuleFile.cpp reader that reads --rules files, in
+// ir/GenerateOpTable.cpp) into a generated .cpp of these plain structs, so a
+// process pays nothing for the table at start-up: OpRegistry finds a kind by
+// binary search and turns the entry into an OpRule (interning its symbols)
+// only when that kind is looked up.
 #pragma once
 #include "ir/OpRegistry.h"
 
@@ -43,14 +42,14 @@ struct BuiltinRule {
 struct BuiltinOpTable {
   const BuiltinRule *rules; // sorted by kind (bytewise), for binary search
   size_t numRules;
-  // Positions in `rules` in the order the rules were first defined (rule
-  // file order, then ops that only have a channel map): the listing order.
+  // Positions in `rules` in the order the rules were first defined (the
+  // loader's order): the listing order.
   const uint16_t *listOrder;
   const BuiltinChannelMap *maps;
   size_t numMaps;
   const BuiltinMapArg *mapArgs;
   size_t numMapArgs;
-  const std::string_view *files; // "<builtin-rules.toml>", ...
+  const std::string_view *files; // "<builtin-ops.toml>", ...
   size_t numFiles;
 
   // The entry for `kind`, or null. O(log n), touches no shared state.

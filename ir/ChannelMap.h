@@ -1,15 +1,18 @@
 // Channel index maps as data: how an op maps the indices of its operands'
-// dims to its results' (and to a layer's parameters). Rule files give them in
-// a `[channel-map]` table, separate from the trait rules so that it merges
-// into them:
+// dims to its results' (and to a layer's parameters). A rule file gives an
+// op's map in its entry (schema 2), or in a `[channel-map]` table merged into
+// the trait rules (schema 1; see ir/RuleFile.h):
 //
-//   [channel-map]
-//   "aten::cat" = { kind = "concat", dim = "dim" }   # "dim": the op attribute
-//   "aten::t" = { kind = "transpose", dim0 = 0, dim1 = 1 }  # literals
-//   "nn.Conv2d" = { kind = "conv", groups = "groups" }
+//   [op."aten::cat"]
+//   traits = ["concat", "reshape"]
+//   dim = "dim"
+//   channel-map = { kind = "concat", dim = "dim" }   # "dim": the op attribute
+//
+//   [op."aten::t"]
+//   channel-map = { kind = "transpose", dim0 = 0, dim1 = 1 }  # literals
 //
 // The kinds and their keys are the table in ir/ChannelMaps.def; the
-// channel-groups analysis (passes/ChannelMaps.cpp) implements each kind once.
+// channel-groups analysis (passes/channels/ChannelMaps.cpp) implements each kind once.
 #pragma once
 #include "ir/Diagnostic.h"
 #include "ir/Symbol.h"

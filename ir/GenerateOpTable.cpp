@@ -1,13 +1,12 @@
 // prunedep-gen-op-table: the build step that turns the built-in TOML rule
-// files into constant C++ data (ir/BuiltinOpTable.h).
+// file (ir/builtin-ops.toml) into constant C++ data (ir/BuiltinOpTable.h).
 //
 //   prunedep-gen-op-table OUT.cpp RULES.toml...
 //
 // The files are read by the same loader as --rules files (ir/RuleFile.cpp),
 // in order, so the TOML semantics and every check live in one place; an error
 // is printed as path:line:col and fails the build. In the table, a rule from
-// `ir/builtin-rules.toml` says it comes from "<builtin-rules.toml>", the name
-// its messages used when the TOML was parsed at start-up.
+// `ir/builtin-ops.toml` says it comes from "<builtin-ops.toml>".
 #include "ir/BuiltinOpTable.h"
 #include "ir/RuleFile.h"
 
@@ -126,7 +125,7 @@ public:
   }
 
 private:
-  // "../ir/builtin-rules.toml" -> "<builtin-rules.toml>"
+  // "../ir/builtin-ops.toml" -> "<builtin-ops.toml>"
   static std::string logicalName(const std::string &path) {
     size_t slash = path.rfind('/');
     return "<" + path.substr(slash == std::string::npos ? 0 : slash + 1) + ">";

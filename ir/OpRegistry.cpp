@@ -80,7 +80,7 @@ const OpRule *OpRegistry::lookup(Symbol kind) const {
   return slot == kNoRule ? nullptr : &rules_[slot];
 }
 
-void OpRegistry::add(OpRule rule) {
+void OpRegistry::put(OpRule rule, bool keepMap) {
   checkConsistent(rule);
   uint32_t slot = slotOf(rule.kind);
   if (slot == kNoRule) {
@@ -90,12 +90,16 @@ void OpRegistry::add(OpRule rule) {
     rules_.push_back(std::move(rule));
     return;
   }
-  // Traits and channel maps come from separate tables: redefining the
-  // traits of an op keeps the map it already had unless the new rule has one.
-  if (!rule.channelMap)
+  if (keepMap && !rule.channelMap)
     rule.channelMap = std::move(rules_[slot].channelMap);
   rules_[slot] = std::move(rule);
 }
+
+// Traits and channel maps come from separate tables in schema 1: redefining
+// the traits of an op keeps the map it already had unless the new rule has one.
+void OpRegistry::add(OpRule rule) { put(std::move(rule), /*keepMap=*/true); }
+
+void OpRegistry::define(OpRule rule) { put(std::move(rule), /*keepMap=*/false); }
 
 void OpRegistry::setChannelMap(Symbol kind, ChannelMap map) {
   uint32_t slot = slotOf(kind);

@@ -1,8 +1,8 @@
 // Op facts as data. Every analysis reads what it needs to know about an op
 // (is it elementwise, a prunable layer, a reshape, which attribute holds the
-// channel count, ...) from this table. The built-in rules are TOML files
-// compiled into constant data at build time (ir/BuiltinOpTable.h); --rules
-// files and plugins add to the same table.
+// channel count, ...) from this table. The built-in rules are a TOML file
+// (ir/builtin-ops.toml) compiled into constant data at build time
+// (ir/BuiltinOpTable.h); --rules files and plugins add to the same table.
 #pragma once
 #include "ir/ChannelMap.h"
 #include "ir/Diagnostic.h"
@@ -48,9 +48,10 @@ struct OpRule {
   // Arity checked by the verifier, when given.
   std::optional<unsigned> minOperands, maxOperands, numResults;
   Location definedAt;  // where the rule came from (rule file position)
-  std::string origin;  // "<builtin-rules.toml>" (a built-in), a rule file path, or "plugin <name>"
-  // How the op maps channel indices (the `[channel-map]` table); kept when a
-  // later trait rule for the same kind replaces this one.
+  std::string origin;  // "<builtin-ops.toml>" (a built-in), a rule file path, or "plugin <name>"
+  // How the op maps channel indices (a schema-2 entry's `channel-map`, or the
+  // `[channel-map]` table of a schema-1 file); add() keeps it when a later
+  // rule without a map replaces this one, define() does not.
   std::optional<ChannelMap> channelMap;
 
   bool has(Trait t) const { return traits.test(static_cast<size_t>(t)); }
@@ -69,8 +70,14 @@ public:
   OpRegistry() = default;
 
   // Adds a rule, replacing any earlier rule for the same kind (later rule
-  // files override the built-ins). Throws on contradictory traits.
+  // files override the built-ins) but keeping its channel map when `rule` has
+  // none (a schema-1 rule file gives traits and maps in separate tables).
+  // Throws on contradictory traits.
   void add(OpRule rule);
+  // Adds a rule or replaces the earlier rule for its kind whole, channel map
+  // included: a schema-2 entry says everything about its op. Throws on
+  // contradictory traits.
+  void define(OpRule rule);
   // Sets the channel map of `kind`, creating a rule without traits when none
   // exists (an op with a map is a known op: the trait walks pass it).
   void setChannelMap(Symbol kind, ChannelMap map);
@@ -98,6 +105,8 @@ private:
   // Position of kind's rule in rules_ (a built-in one is made and cached
   // here), or kNoRule.
   uint32_t slotOf(Symbol kind) const;
+  // add() and define(): whether an earlier channel map survives a rule without one.
+  void put(OpRule rule, bool keepMap);
   static constexpr uint32_t kNoRule = ~uint32_t(0);
 
   const BuiltinOpTable *builtins_ = nullptr;

@@ -1,7 +1,7 @@
 """Embeds a text file in C++ as `extern const char NAME[]` (build step).
 
 Used by the unit test that checks the generated op table (ir/GenerateOpTable.cpp)
-against a run-time parse of the same TOML files."""
+against a run-time parse of the same TOML file."""
 import sys
 
 name, src, dst = sys.argv[1], sys.argv[2], sys.argv[3]

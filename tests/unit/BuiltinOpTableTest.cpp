@@ -1,5 +1,5 @@
 // The built-in op table is generated at build time (ir/GenerateOpTable.cpp);
-// these tests parse the same TOML files at run time and require the generated
+// these tests parse the same TOML file at run time and require the generated
 // table to say exactly the same thing, rule by rule and field by field, so
 // the two can never drift. They also check the lazy lookup the table exists
 // for: nothing is interned until a kind is asked for.
@@ -8,8 +8,7 @@
 
 #include <doctest/doctest.h>
 
-extern const char kBuiltinRulesToml[];
-extern const char kBuiltinChannelMapsToml[];
+extern const char kBuiltinOpsToml[];
 
 using namespace pd;
 
@@ -17,8 +16,7 @@ namespace {
 
 OpRegistry parseBuiltinToml() {
   OpRegistry r;
-  loadRules(r, kBuiltinRulesToml, "<builtin-rules.toml>");
-  loadRules(r, kBuiltinChannelMapsToml, "<builtin-channel-maps.toml>");
+  loadRules(r, kBuiltinOpsToml, "<builtin-ops.toml>");
   return r;
 }
 
@@ -86,7 +84,7 @@ TEST_CASE("the generated built-in table lists exactly what parsing the TOML give
   OpRegistry builtins = OpRegistry::withBuiltins();
   std::vector<const OpRule *> want = parsed.rules(), got = builtins.rules();
   REQUIRE(got.size() == want.size());
-  CHECK(want.size() > 200); // both files were read, not an empty table twice
+  CHECK(want.size() > 200); // the file was read, not an empty table twice
   for (size_t i = 0; i < want.size(); ++i)
     checkSameRule(*got[i], *want[i]);
 }
@@ -121,7 +119,7 @@ TEST_CASE("a rule file overrides a built-in, keeping its channel map and place i
   CHECK(cat->dimAttr == Symbol::get("axis"));
   CHECK_FALSE(cat->has(Trait::Reshape)); // the built-in's traits are replaced, not merged
   REQUIRE(cat->channelMap);              // the built-in map stays
-  CHECK(cat->channelMap->origin == "<builtin-channel-maps.toml>");
+  CHECK(cat->channelMap->origin == "<builtin-ops.toml>");
   CHECK(cat->channelMap->kind == ChannelMapKind::Concat);
 
   std::vector<const OpRule *> after = r.rules();
@@ -147,7 +145,7 @@ TEST_CASE("a channel map from a rule file replaces the built-in map and keeps it
   const OpRule *cat = r.lookup(Symbol::get("aten::cat"));
   REQUIRE(cat);
   CHECK(cat->has(Trait::Concat));
-  CHECK(cat->origin == "<builtin-rules.toml>");
+  CHECK(cat->origin == "<builtin-ops.toml>");
   REQUIRE(cat->channelMap);
   CHECK(cat->channelMap->kind == ChannelMapKind::Elementwise);
   CHECK(cat->channelMap->origin == "m.toml");

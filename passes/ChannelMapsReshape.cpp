@@ -8,8 +8,11 @@
 // both sides. Which factor, when a dim has several: the largest (fewest
 // indices per group: one channel per shuffle group, one feature per attention
 // head), and the same for every block reaching this segment (memo), so that
-// the map is one relation whichever side it is entered from. Segments whose
-// strides do not nest ([2, 3] -> [3, 2]) stop every block that reaches them.
+// the map is one relation whichever side it is entered from. A run may preset
+// the memo (FactorChoices in ChannelMaps.h: channel-groups{granularity=head}
+// chooses the head factor where attention-heads found a head split). Segments
+// whose strides do not nest ([2, 3] -> [3, 2]) stop every block that reaches
+// them.
 #include "passes/ChannelMaps.h"
 #include "passes/ReshapeLayout.h"
 
@@ -52,6 +55,8 @@ void reshape(MapContext &c, const MapSource &s) {
     for (const ReshapeFactor &f : l.factors)
       if (f.stride == memo[n] && factorWithin(f, stride, size))
         chosen = f;
+    if (!chosen && n < c.memo().preset.size() && c.memo().preset[n])
+      return c.stop(s.block, "channel-groups{granularity=head} keeps head_dim whole (removes whole heads only)");
     if (!chosen) {
       for (const ReshapeFactor &f : l.factors) // largest; the inner one on ties
         if (factorWithin(f, stride, size) && (!chosen || f.size > chosen->size))

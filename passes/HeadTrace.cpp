@@ -131,37 +131,38 @@ Step acrossReshape(const Op &op, const State &s, int from) {
     } else {
       const ReshapeSegment &seg = (*segs)[n];
       SegmentLayout l = segmentLayout(seg, shapes);
+      // The factor spans flat offsets [lo, hi) of the segment; the segment's
+      // factors cut it into parts, each within one factor e of the segment,
+      // which both sides lay out alike: the part keeps its coordinates on
+      // the other side's dim holding e.
       const int64_t lo = l.stride[from][k] * f.stride, hi = lo * f.size;
-      int64_t covered = 1;
       for (const ReshapeFactor &e : l.factors) {
-        if (e.stride < lo || e.stride >= hi)
+        const int64_t a = std::max(lo, e.stride), b = std::min(hi, e.stride * e.size);
+        if (a >= b)
           continue;
         size_t m = 0;
         while (m < seg.dims[to].size() &&
                !factorWithin(e, l.stride[to][m], (*shapes[to])[seg.dims[to][m]]))
           ++m;
-        if (m == seg.dims[to].size())
+        if (m == seg.dims[to].size() || a % lo || a % l.stride[to][m] || b % a) {
+          why = "dim " + std::to_string(f.dim) + "'s factor is cut across the reshape's factors";
           break;
+        }
         TracedFactor g = f;
         g.dim = seg.dims[to][m];
-        g.stride = e.stride / l.stride[to][m];
-        g.size = e.size;
-        const int64_t inner = e.stride / lo; // the part's stride within f
+        g.stride = a / l.stride[to][m];
+        g.size = b / a;
+        const int64_t inner = a / lo; // the part's stride within f
         if (f.role == Role::Batch) {
           g.startStride = f.startStride * inner;
           g.choices.push_back({op.id(), n, e.stride});
         } else if (f.role == Role::Pin) {
-          g.coord = (f.coord / inner) % e.size;
+          g.coord = (f.coord / inner) % g.size;
         }
-        covered *= e.size;
         parts.push_back(std::move(g));
       }
-      const bool startsOnCut = std::any_of(l.factors.begin(), l.factors.end(),
-                                           [&](const ReshapeFactor &e) { return e.stride == lo; });
       if (!l.nested)
         why = "the reshape interleaves dims";
-      else if (!startsOnCut || covered != f.size)
-        why = "dim " + std::to_string(f.dim) + "'s factor is cut across the reshape's factors";
     }
     if (why.empty()) {
       next.factors.insert(next.factors.end(), parts.begin(), parts.end());

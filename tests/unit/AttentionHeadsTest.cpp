@@ -157,3 +157,30 @@ TEST_CASE("without attention nothing is preset and channel-groups is unchanged")
   for (size_t s = 0; s < fine.sets.size(); ++s)
     CHECK(fine.sets[s].groups == r.byHead().sets[s].groups);
 }
+
+TEST_CASE("heads inside a dim a reshape keeps whole (GPT-2's Conv1D runs on [tokens, features])") {
+  Run r("graph @g(%x: f32[5,16]) {\n"
+        "  %qkv: f32[5,48] = nn.Linear(%x) {in_features = 16, out_features = 48} module \"c_attn\"\n"
+        "  %u: f32[1,5,48] = aten::view(%qkv) {size = [1, 5, 48]}\n"
+        "  %q: f32[1,5,16], %k: f32[1,5,16], %v: f32[1,5,16] = aten::split(%u) {split_size = 16, dim = 2}\n"
+        "  %qh: f32[1,5,2,8] = aten::view(%q) {size = [1, 5, 2, 8]}\n"
+        "  %qt: f32[1,2,5,8] = aten::permute(%qh) {dims = [0, 2, 1, 3]}\n"
+        "  %kh: f32[1,5,2,8] = aten::view(%k) {size = [1, 5, 2, 8]}\n"
+        "  %kt: f32[1,2,8,5] = aten::permute(%kh) {dims = [0, 2, 3, 1]}\n"
+        "  %vh: f32[1,5,2,8] = aten::view(%v) {size = [1, 5, 2, 8]}\n"
+        "  %vt: f32[1,2,5,8] = aten::permute(%vh) {dims = [0, 2, 1, 3]}\n"
+        "  %s: f32[1,2,5,5] = aten::matmul(%qt, %kt)\n"
+        "  %p: f32[1,2,5,5] = aten::softmax(%s) {dim = -1, dtype = none}\n"
+        "  %c: f32[1,2,5,8] = aten::matmul(%p, %vt)\n"
+        "  %ct: f32[1,5,2,8] = aten::permute(%c) {dims = [0, 2, 1, 3]}\n"
+        "  %cr: f32[5,16] = aten::view(%ct) {size = [5, 16]}\n"
+        "  %o: f32[5,16] = nn.Linear(%cr) {in_features = 16, out_features = 16} module \"c_proj\"\n"
+        "  return %o\n}\n");
+  const AttentionHeads &a = r.heads().attentions.at(0);
+  REQUIRE(a.read);
+  CHECK(a.numHeads == 2);
+  CHECK(a.k.rows.front() == 16);
+  CHECK(a.k.rows.back() == 31);
+  CHECK(a.o.name == "c_proj");
+  CHECK(readHeadGroups(r.heads(), r.byHead())[0].problem == "");
+}

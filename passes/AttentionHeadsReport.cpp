@@ -1,6 +1,6 @@
 // JSON (schema prunedep/1), one object in "results":
 //
-//   {"pass": "attention-heads", "options": {},
+//   {"pass": "attention-heads",
 //    "summary": {"attentions": 1, "read": 1},
 //    "attentions": [
 //      {"attention": 1, "scope": "", "score": "%matmul", "context": "%matmul_1", "read": true,
@@ -19,15 +19,15 @@
 // stored weights such as torch's packed in_proj_weight) and o the input
 // channels of the layer the context feeds; "indices" are the channels of
 // that role as [start, end) runs (q's third of a packed projection); "dim"
-// is the weight dim holding them. Channel c of q is in query head
-// (c / (channels / num-heads)) % num-heads when the heads are outer, as in
-// every model seen. "kv-serves" lists per key/value head the query heads
-// that read it. "head-groups" is the set of channel-groups{granularity=head}
-// holding q's channels: per group, the query heads and key/value heads it
-// removes, the set's other members (a per-head bias), and "problem" when the
-// groups do not match the heads. "o" is null, with "o-missing" saying why,
-// when the context reaches no single layer. An attention the analysis
-// cannot read has "read": false and "reason", and nothing else.
+// is the weight dim holding them. "o" is null, with "o-missing" saying why,
+// when the context reaches no single layer. "kv-serves" lists per key/value
+// head the query heads that read it. "head-groups" is the set of
+// channel-groups{granularity=head} holding q's channels ("set": 0 when none
+// does): per group, the query heads and key/value heads it removes (which
+// channels those are is in that set's members), the set's other members (a
+// per-head bias), and "problem" when the groups do not match the heads. An
+// attention the analysis cannot read has "read": false and "reason", and
+// nothing else.
 #include "passes/AttentionHeadsReport.h"
 
 #include "ir/Printer.h"

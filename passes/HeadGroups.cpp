@@ -90,8 +90,8 @@ AttentionHeadGroups readOne(const AttentionHeads &a, const ChannelGroups &byHead
       if (heads[1] != heads[2])
         out.problem = group + " removes k heads " + list(heads[1]) + " but v heads " + list(heads[2]);
       else if (heads[0] != expected)
-        out.problem = group + " removes query heads " + list(heads[0]) + ", not the ones that read kv heads " +
-                      list(heads[1]) + " " + list(expected);
+        out.problem = group + " removes query heads " + list(heads[0]) + " and kv heads " + list(heads[1]) +
+                      ", which serve query heads " + list(expected);
       else if (count[0] != heads[0].size() * perHead)
         out.problem = group + " removes part of a query head";
       else if (a.o.op && heads[3] != heads[0])

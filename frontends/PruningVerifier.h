@@ -16,7 +16,7 @@
 // member must fail; a member it can do without is "over-coupled".
 #pragma once
 #include "frontends/TorchScriptFrontend.h"
-#include "passes/ChannelGroups.h"
+#include "passes/channels/ChannelGroups.h"
 
 #include <string>
 #include <vector>

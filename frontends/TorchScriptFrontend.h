@@ -56,7 +56,7 @@ inline constexpr const char *kLowerTorchScriptSymbol = "prunedep_lower_torchscri
 
 // Where a tool finds the module, relative to its executable (tools/X/): the
 // build tree, then an install (frontends/torchscript/meson.build installs it
-// to lib/prunedep). For passes/ModuleLoader.h.
+// to lib/prunedep). For tools/common/ModuleLoader.h.
 inline constexpr const char *kTorchScriptModuleFile = "libprunedep_torchscript.so";
 #define PD_TORCHSCRIPT_MODULE_DIRS {"../../frontends/torchscript", "../lib/prunedep"}
 

@@ -9,7 +9,7 @@
 //   "nn.Conv2d" = { kind = "conv", groups = "groups" }
 //
 // The kinds and their keys are the table in ir/ChannelMaps.def; the
-// channel-groups analysis (passes/ChannelMaps.cpp) implements each kind once.
+// channel-groups analysis (passes/channels/ChannelMaps.cpp) implements each kind once.
 #pragma once
 #include "ir/Diagnostic.h"
 #include "ir/Symbol.h"

@@ -30,7 +30,7 @@ struct Use {
   uint32_t operandNo;
 };
 
-// 48 bytes (it was 64): walks of a million-op graph stream every value they
+// 48 bytes: walks of a million-op graph stream every value they
 // read from DRAM, so its size is their time.
 class Value {
 public:
@@ -74,8 +74,8 @@ private:
 
 // An op and, right behind it in its arena, its operand and result pointers
 // (one allocation sized at createOp: nothing adds operands or results
-// later). 56 bytes plus 8 per operand and result (it was 112 with inline
-// SmallVectors): a walk of the op list streams about half the bytes.
+// later). 56 bytes plus 8 per operand and result, half of what inline
+// SmallVectors take: a walk of the op list streams that many bytes.
 class Op : public llvm::ilist_node<Op> {
 public:
   Symbol kind() const { return kind_; }

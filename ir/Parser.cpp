@@ -533,7 +533,7 @@ std::string readFile(const std::string &path) {
   std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
   // (A directory or a device reports no size, or a meaningless one: read it
-  // in chunks, which fails as the old stream copy did.)
+  // in chunks, which fails for a directory as reading any stream does.)
   if (size > 0 && size < (std::streamoff(1) << 40) && in) {
     text.resize(static_cast<size_t>(size));
     in.read(text.data(), size);

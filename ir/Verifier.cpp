@@ -108,7 +108,10 @@ void verifyGraph(const Graph &g, const OpRegistry *registry) {
                              ? std::to_string(*rule->minOperands)
                              : std::to_string(rule->minOperands.value_or(0)) + " to " +
                                    std::to_string(rule->maxOperands.value_or(~0u));
-      throw Error(op.loc(), "'" + std::string(op.kind().str()) + "' takes " + want +
+      // Named: a lowered module call may have no source location.
+      std::string which = op.isModuleCall() ? "module '" + std::string(op.displayName()) + "'"
+                                            : "'" + std::string(op.displayName()) + "'";
+      throw Error(op.loc(), "'" + std::string(op.kind().str()) + "' (" + which + ") takes " + want +
                                 " operands but has " + std::to_string(n));
     }
     if (rule->numResults && op.numResults() != *rule->numResults)

@@ -8,7 +8,7 @@
 # Memory: the IR interns symbols, types and attribute lists process-wide and
 # never frees them (a graph's values point into those tables), so a fuzzing
 # process grows a little with every distinct name it parses. Measured peak
-# RSS after 60 s is in the README (Reliability); -rss_limit_mb stays well
+# RSS after 60 s is in docs/reliability.md; -rss_limit_mb stays well
 # above it so that only a real blow-up (one input allocating gigabytes) is
 # reported, and -malloc_limit_mb catches such a single allocation at once.
 set -eu
@@ -22,7 +22,7 @@ find "$src/tests" "$src/ir" "$src/plugins" -name '*.toml' -exec cp {} "$work/rul
 # FuzzRuleAnalysis and FuzzPipeline read one byte choosing an embedded test
 # graph (tests/fuzz/meson.build lists them), then the text: seed every text
 # with every graph.
-graphs=$(find "$src/tests/channel-groups" "$src/tests/passes" "$src/tests/examples" "$src/tests/rules" \
+graphs=$(find "$src/tests/passes" "$src/tests/examples" "$src/tests/rules" \
          -name '*.pdir' -not -path '*/Inputs/*' | wc -l)
 i=0
 for p in verify dce op-stats 'verify,dce,op-stats' 'channel-dependency{prune-type=batchnorm}' \

@@ -5,7 +5,7 @@
 // this process carries its shapes in its types (TracedShapes.h), so an answer
 // costs the lowering and the analyses (plus one forward pass when the types
 // cannot give every shape: a scripted module, other input shapes). Results stay C++ PassResults; Python reads
-// them as the same `prunedep/1` JSON the driver prints (passes/Session.h).
+// them as the same `prunedep/1` JSON the driver prints (passes/core/Session.h).
 //
 // Errors: every C++ exception becomes prunedep.Error with the driver's
 // one-line message; nothing here may abort the interpreter.
@@ -13,10 +13,10 @@
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
-#include "passes/PassManager.h"
-#include "passes/Pipeline.h"
-#include "passes/Session.h"
-#include "passes/UnknownOps.h"
+#include "passes/core/PassManager.h"
+#include "passes/core/Pipeline.h"
+#include "passes/core/Session.h"
+#include "passes/graph/UnknownOps.h"
 
 #include <torch/csrc/jit/python/module_python.h>
 #include <torch/csrc/utils/pybind.h>

@@ -14,17 +14,25 @@ using torch::jit::Node;
 namespace aten = c10::aten;
 
 // A function computing a layer: the argument that is the layer's input and
-// the arguments that are its tensors (by schema name, `weight` first).
+// the arguments that are its tensors: (schema argument, the module's tensor
+// name), `weight` first.
+struct StoredArg {
+  const char *arg;
+  const char *tensor;
+};
 struct LayerFunction {
   const char *data;
-  std::vector<const char *> stored;
+  std::vector<StoredArg> stored;
 };
 
 const LayerFunction *layerFunction(c10::Symbol kind) {
-  static const LayerFunction kLinear{"input", {"weight", "bias"}};
-  static const LayerFunction kNorm{"input", {"weight", "bias", "running_mean", "running_var"}};
-  static const LayerFunction kEmbedding{"indices", {"weight"}};
-  static const LayerFunction kPrelu{"self", {"weight"}};
+  static const LayerFunction kLinear{"input", {{"weight", "weight"}, {"bias", "bias"}}};
+  static const LayerFunction kNorm{
+      "input", {{"weight", "weight"}, {"bias", "bias"}, {"running_mean", "running_mean"}, {"running_var", "running_var"}}};
+  static const LayerFunction kEmbedding{"indices", {{"weight", "weight"}}};
+  static const LayerFunction kPrelu{"self", {{"weight", "weight"}}};
+  // HF transformers' Conv1D: x @ weight + bias with weight stored [in, out].
+  static const LayerFunction kAddmm{"mat1", {{"mat2", "weight"}, {"self", "bias"}}};
   static const std::unordered_map<c10::Symbol, const LayerFunction *> kTable = {
       {aten::linear, &kLinear},
       {aten::conv1d, &kLinear},
@@ -41,6 +49,7 @@ const LayerFunction *layerFunction(c10::Symbol kind) {
       {aten::instance_norm, &kNorm},
       {aten::embedding, &kEmbedding},
       {aten::prelu, &kPrelu},
+      {aten::addmm, &kAddmm},
   };
   auto it = kTable.find(kind);
   return it == kTable.end() ? nullptr : it->second;
@@ -74,6 +83,18 @@ std::string layerType(const Node *n, const std::vector<CallArg> &args, const Cal
   int64_t spatial = weight.rank - 2; // conv weights: [out, in/groups, k...]
   if (k == aten::linear)
     return "Linear";
+  if (k == aten::addmm) {
+    // input + mat1 @ weight: a Linear whose weight is stored [in, out], when
+    // nothing scales either term and the input is a batch of rows.
+    auto one = [&](const char *name) {
+      std::optional<size_t> i = argIndex(n, name);
+      if (!i || args[*i].kind != CallArg::Kind::Other)
+        return false;
+      const c10::IValue &v = args[*i].value;
+      return (v.isInt() && v.toInt() == 1) || (v.isDouble() && v.toDouble() == 1.0);
+    };
+    return data.rank == 2 && weight.rank == 2 && one("beta") && one("alpha") ? "Linear" : "";
+  }
   if (k == aten::conv1d || k == aten::conv2d || k == aten::conv3d)
     return withDims("Conv", spatial);
   if (k == aten::conv_transpose1d || k == aten::conv_transpose2d || k == aten::conv_transpose3d)
@@ -144,11 +165,13 @@ StoredTensorUses::StoredTensorUses(const InlinedForward &fwd) {
       const std::string &name = def->s(c10::attr::name);
       auto &count = uses_[joinPath(*owner, name)];
       ++count.first;
-      if (f && n->maybeSchema() && i < n->schema().arguments().size() &&
-          n->schema().arguments()[i].name() == name &&
-          std::find_if(f->stored.begin(), f->stored.end(), [&](const char *s) { return name == s; }) !=
-              f->stored.end())
-        ++count.second;
+      if (f && n->maybeSchema() && i < n->schema().arguments().size()) {
+        const std::string &arg = n->schema().arguments()[i].name();
+        if (std::find_if(f->stored.begin(), f->stored.end(), [&](const StoredArg &s) {
+              return arg == s.arg && name == s.tensor;
+            }) != f->stored.end())
+          ++count.second;
+      }
     }
   }
 }
@@ -163,7 +186,7 @@ std::optional<FunctionalLayer> matchFunctionalLayer(const Node *n, const std::ve
   const LayerFunction *f = layerFunction(n->kind());
   if (!f || !n->maybeSchema() || args.size() != n->inputs().size())
     return std::nullopt;
-  std::optional<size_t> dataIdx = argIndex(n, f->data), weightIdx = argIndex(n, "weight");
+  std::optional<size_t> dataIdx = argIndex(n, f->data), weightIdx = argIndex(n, f->stored[0].arg);
   if (!dataIdx || !weightIdx)
     return std::nullopt;
   const CallArg &data = args[*dataIdx], &weight = args[*weightIdx];
@@ -180,11 +203,11 @@ std::optional<FunctionalLayer> matchFunctionalLayer(const Node *n, const std::ve
   // Every tensor of the layer is the owner's tensor of that name, or None
   // where the owner has none.
   std::set<std::string> own = ownTensors(m, owner), used;
-  for (const char *name : f->stored) {
-    std::optional<size_t> i = argIndex(n, name);
+  for (const StoredArg &stored : f->stored) {
+    std::optional<size_t> i = argIndex(n, stored.arg);
     if (!i)
       return std::nullopt;
-    std::string path = joinPath(owner, name);
+    std::string path = joinPath(owner, stored.tensor);
     if (args[*i].kind == CallArg::Kind::Stored) {
       if (args[*i].path != path || !uses.onlyLayerUses(path))
         return std::nullopt;
@@ -205,7 +228,7 @@ std::optional<FunctionalLayer> matchFunctionalLayer(const Node *n, const std::ve
   } else if (own != used || m.children().size() != 0) {
     return std::nullopt; // the module is more than this layer
   }
-  return FunctionalLayer{type, owner, *dataIdx};
+  return FunctionalLayer{type, owner, *dataIdx, n->kind() == aten::addmm};
 }
 
 } // namespace pd::ts

@@ -19,6 +19,9 @@
 //     nothing of M is left out of the layer op;
 //   - every use of M's tensors in the forward is such an op, so M's weights
 //     never appear both as a layer's slot and as a stored tensor operand.
+// HF transformers' Conv1D (x @ weight + bias, weight stored [in, out]) is
+// aten::addmm(bias, x, weight) on its two tensors: a Linear layer op with
+// `transposed = true`.
 // The in-projection of MultiheadAttention (in_proj_weight, a parameter of the
 // attention module itself, packing q, k and v) stays a function op on stored
 // tensors, which the channel maps handle.
@@ -48,6 +51,9 @@ struct FunctionalLayer {
   std::string type;    // the layer's module type: "Linear"
   std::string path;    // the module holding its tensors
   size_t dataArg = 0;  // the argument that is the layer's input
+  // The weight is stored [in, out] (addmm, HF's Conv1D): the layer op gets
+  // `transposed = true`.
+  bool transposedWeight = false;
 };
 
 // How many nodes of the forward use each parameter/buffer (by path), and how

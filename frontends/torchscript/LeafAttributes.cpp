@@ -378,4 +378,13 @@ std::vector<NamedAttribute> functionalLayerAttributes(const torch::jit::Module &
   return r.take();
 }
 
+std::vector<NamedAttribute> transposedLinearAttributes(const torch::jit::Module &module) {
+  at::Tensor w = module.attr("weight").toTensor();
+  bool bias = module.hasattr("bias") && module.attr("bias").isTensor() && module.attr("bias").toTensor().defined();
+  return {{Symbol::get("in_features"), Attribute(w.size(0))},
+          {Symbol::get("out_features"), Attribute(w.size(1))},
+          {Symbol::get("bias"), Attribute(bias)},
+          {Symbol::get("transposed"), Attribute(true)}};
+}
+
 } // namespace pd::ts

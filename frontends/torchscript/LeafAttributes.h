@@ -40,4 +40,8 @@ std::vector<NamedAttribute> functionalLayerAttributes(const torch::jit::Module &
                                                       const torch::jit::Node *call, const ArgValue &argValue,
                                                       const std::vector<int64_t> *inputShape);
 
+// A Linear layer op's attributes for a module whose `weight` is stored
+// [in, out] (HF's Conv1D): in/out features from it, `transposed = true`.
+std::vector<NamedAttribute> transposedLinearAttributes(const torch::jit::Module &module);
+
 } // namespace pd::ts

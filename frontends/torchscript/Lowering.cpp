@@ -4,6 +4,7 @@
 #include "frontends/torchscript/FunctionalLayers.h"
 #include "frontends/torchscript/LeafAttributes.h"
 #include "frontends/torchscript/NameTable.h"
+#include "frontends/torchscript/TiedWeights.h"
 
 #include <ATen/core/Tensor.h>
 #include <torch/csrc/jit/ir/constants.h>
@@ -86,6 +87,7 @@ public:
     }
     for (const Node *n : fwd_.nodes())
       lowerNode(n);
+    markTiedWeights(*g_, [this](const Op &op) { return storedTensorOf(op); });
     std::vector<Value *> outs;
     for (const TValue *o : tg.outputs())
       collectOutputs(get(o, tg.return_node()), outs);
@@ -131,6 +133,37 @@ private:
     return modules_.emplace(path, m).first->second;
   }
 
+  // A layer op's `weight`, or a prim::Parameter's tensor (markTiedWeights).
+  std::optional<at::Tensor> storedTensorOf(const Op &op) {
+    if (op.isModuleCall()) {
+      torch::jit::Module m = moduleAt(std::string(op.modulePath().str()));
+      if (m.hasattr("weight") && m.attr("weight").isTensor())
+        return m.attr("weight").toTensor();
+      return std::nullopt;
+    }
+    const Attribute *name = op.attr("name");
+    if (op.numResults() != 1 || !name || !name->isStr())
+      return std::nullopt;
+    auto it = paramTensors_.find(name->getStr());
+    return it == paramTensors_.end() ? std::nullopt : std::optional<at::Tensor>(it->second);
+  }
+
+  // Whether `l` is one of `module`'s own tensors passed to its forward: the
+  // tracer passes a weight shared with another module (a tied lm_head) as
+  // an argument. It is the layer's weight, not an operand.
+  static bool isOwnTensor(const Lowered &l, const torch::jit::Module &module) {
+    if (l.kind != Lowered::Kind::Param)
+      return false;
+    const at::Tensor &t = l.constant.toTensor();
+    for (const torch::jit::NameTensor &own : module.named_parameters(/*recurse=*/false))
+      if (sameTensorData(own.value, t))
+        return true;
+    for (const torch::jit::NameTensor &own : module.named_buffers(/*recurse=*/false))
+      if (sameTensorData(own.value, t))
+        return true;
+    return false;
+  }
+
   void setScope(Op *op, const Node *n) {
     const ModuleScope &s = fwd_.scopeOf(n);
     op->setModule(Symbol::get(s.path), Symbol::get(s.type));
@@ -156,6 +189,7 @@ private:
       size_t dot = l.path.rfind('.');
       std::string owner = dot == std::string::npos ? std::string() : l.path.substr(0, dot);
       op->setModule(Symbol::get(owner), Symbol::get(shortTypeName(moduleAt(owner).type())));
+      paramTensors_[l.path] = t;
       return params_[l.path] = op->result();
     }
     case Lowered::Kind::ConstTensor: {
@@ -199,6 +233,25 @@ private:
     if (!mixed)
       return std::nullopt;
     return Attribute(std::move(shape));
+  }
+
+  // Whether an input of `n` after input `i` holds a tensor (looked up without
+  // failing: an input without a value fails where the caller reaches it).
+  bool tensorArgumentAfter(const Node *n, size_t i) const {
+    for (size_t k = i + 1; k < n->inputs().size(); ++k) {
+      auto it = map_.find(fwd_.resolve(n->input(k)));
+      if (it != map_.end() && it->second.holdsTensor())
+        return true;
+    }
+    return false;
+  }
+
+  // A list of tensors flattened into operands ends where the next tensor
+  // argument begins only if its length is known: when tensors follow it
+  // (aten::lstm's hx before its params), the list is also recorded as an
+  // attribute with "operand" per tensor, as a mixed list is.
+  static Attribute operandMarkers(size_t count) {
+    return Attribute(Attribute::List(count, Attribute("operand")));
   }
 
   Attribute attributeOf(const Lowered &l, const Node *user) {
@@ -294,6 +347,8 @@ private:
     for (size_t i = 1; i < n->inputs().size(); ++i) {
       const Lowered &l = get(n->input(i), n);
       std::string argName = i < schemaArgs.size() ? schemaArgs[i].name() : "arg" + std::to_string(i);
+      if (isOwnTensor(l, module))
+        continue;
       if (l.holdsTensor()) {
         if (auto a = addOperands(l, n, operands))
           callArgs.push_back({Symbol::get(argName), *a});
@@ -329,8 +384,11 @@ private:
       if (l.kind == Lowered::Kind::Module)
         fail(n, "a module is passed to it as '" + argName + "'");
       if (l.holdsTensor()) {
+        size_t first = operands.size();
         if (auto a = addOperands(l, n, operands))
           attrs.push_back({Symbol::get(argName), *a});
+        else if (l.kind == Lowered::Kind::Aggregate && tensorArgumentAfter(n, i))
+          attrs.push_back({Symbol::get(argName), operandMarkers(operands.size() - first)});
       } else if (schema && i < schema->arguments().size() &&
                  isDTypeArgument(schema->arguments()[i].real_type()) && l.constant.isInt()) {
         attrs.push_back({Symbol::get(argName), dtypeAttribute(l.constant.toInt())});
@@ -414,6 +472,8 @@ private:
       return it == map_.end() ? std::nullopt : constantAttribute(it->second);
     };
     std::vector<NamedAttribute> attrs = functionalLayerAttributes(module, layer->type, n, argValue, inShape);
+    if (layer->transposedWeight)
+      attrs = transposedLinearAttributes(module);
     // A module of the layer's own type with a forward of its own: the
     // verifier runs that forward, so it must compute what this call does.
     if (shortTypeName(module.type()) == layer->type && module.find_method("forward") &&
@@ -653,6 +713,7 @@ private:
   NameTable names_;
   std::unordered_map<const TValue *, Lowered> map_;
   std::unordered_map<std::string, Value *> params_;
+  std::unordered_map<std::string, at::Tensor> paramTensors_;
   std::unordered_map<const TValue *, Value *> constants_;
   std::unordered_map<std::string, torch::jit::Module> modules_;
   StoredTensorUses storedUses_;

@@ -199,6 +199,12 @@ private:
     const Node *n = v->node();
     if (fwd_.isLeafCall(n))
       return calleeResult(n, v->offset());
+    if (n->kind() == prim::GetAttr) // a parameter or buffer: its own shape
+      if (std::optional<std::string> owner = fwd_.modulePath(n->input(0))) {
+        c10::IValue a = fwd_.moduleAt(*owner).attr(n->s(c10::attr::name));
+        if (a.isTensor() && a.toTensor().defined())
+          return c10::TensorType::create(a.toTensor());
+      }
     if (n->kind() == prim::TupleUnpack) {
       c10::TypePtr tuple = of(fwd_.input(n, 0));
       if (tuple && tuple->kind() == c10::TypeKind::TupleType)

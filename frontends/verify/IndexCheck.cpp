@@ -2,7 +2,7 @@
 
 #include "ir/Attribute.h"
 #include "ir/Graph.h"
-#include "passes/ChannelMaps.h"
+#include "passes/channels/ChannelMaps.h"
 
 #include <ATen/ATen.h>
 

@@ -4,7 +4,7 @@
 
 #include "ir/Attribute.h"
 #include "ir/Graph.h"
-#include "passes/ChannelMaps.h"
+#include "passes/channels/ChannelMaps.h"
 
 #include <ATen/ATen.h>
 
@@ -95,13 +95,17 @@ std::vector<at::Tensor> conv(const Op &op, const ChannelMap &map, torch::jit::Mo
                           f->transposed ? outputPadding : std::vector<int64_t>(n, 0), groups)};
 }
 
-std::vector<at::Tensor> linear(torch::jit::Module &m, const at::Tensor &x, const std::vector<MemberCut> &cuts) {
+std::vector<at::Tensor> linear(const Op &op, const ChannelMap &map, torch::jit::Module &m, const at::Tensor &x,
+                               const std::vector<MemberCut> &cuts) {
   using R = ChannelMember::Role;
-  at::Tensor w = cut(cut(*tensorAttr(m, "weight"), cuts, R::Out, 0, 0), cuts, R::In, 1, 1);
+  // HF's Conv1D stores its weight [in, out] (`transposed`).
+  bool transposed = map.intArg(op, ChannelMapKey::Transposed).value_or(0) != 0;
+  int64_t outDim = transposed ? 1 : 0, inDim = transposed ? 0 : 1;
+  at::Tensor w = cut(cut(*tensorAttr(m, "weight"), cuts, R::Out, outDim, outDim), cuts, R::In, inDim, inDim);
   at::Tensor b;
   if (std::optional<at::Tensor> bias = tensorAttr(m, "bias"))
-    b = cut(*bias, cuts, R::Out, 0, 0);
-  return {at::linear(x, w, b)};
+    b = cut(*bias, cuts, R::Out, outDim, 0);
+  return {at::linear(x, transposed ? w.t() : w, b)};
 }
 
 // BatchNorm*, InstanceNorm*: every per-channel tensor the module has.
@@ -173,8 +177,12 @@ at::Tensor dropIndices(const at::Tensor &t, int64_t dim, const std::vector<int64
 }
 
 bool runsOwnForward(const Op &op, torch::jit::Module &m) {
-  return m.type()->name() && m.type()->name()->name() == op.moduleType().str() &&
-         m.find_method("forward").has_value();
+  if (!m.type()->name() || m.type()->name()->name() != op.moduleType().str())
+    return false;
+  c10::optional<torch::jit::Method> forward = m.find_method("forward");
+  // A traced module whose weight is tied to another module's takes that
+  // weight as an argument the layer op does not have.
+  return forward && forward->function().getSchema().arguments().size() == op.numOperands() + 1;
 }
 
 std::vector<at::Tensor> callModuleForward(torch::jit::Module &m, const std::vector<at::Tensor> &in) {
@@ -193,7 +201,7 @@ std::vector<at::Tensor> callModulePruned(const Op &op, const ChannelMap &map, to
   std::string_view type = op.moduleType().str();
   switch (map.kind) {
   case ChannelMapKind::Conv: return conv(op, map, m, in[0], cuts, p);
-  case ChannelMapKind::Linear: return linear(m, in[0], cuts);
+  case ChannelMapKind::Linear: return linear(op, map, m, in[0], cuts);
   case ChannelMapKind::GroupNorm: return groupNorm(op, m, in[0], cuts);
   case ChannelMapKind::LayerNorm: return layerNorm(op, m, in[0], cuts);
   case ChannelMapKind::Embedding: return embedding(op, m, in[0], cuts);

@@ -2,7 +2,7 @@
 
 #include "ir/Attribute.h"
 #include "ir/Graph.h"
-#include "passes/ChannelMaps.h"
+#include "passes/channels/ChannelMaps.h"
 
 #include <algorithm>
 
@@ -43,10 +43,12 @@ private:
 AttributeList prunedAttributes(const Op &op, const ChannelMap *map, const Pruning &p,
                                const std::vector<at::Tensor> &operands) {
   AttributeList attrs = op.attrs();
-  if (!map || op.numOperands() == 0 || op.numResults() == 0)
+  // A tensor made from attributes alone (zeros for an RNN's initial states)
+  // has no operands; every other rewrite reads the first one.
+  if (!map || op.numResults() == 0 || (op.numOperands() == 0 && map->kind != ChannelMapKind::Create))
     return attrs;
   Rewriter rw(op, *map, attrs);
-  const Value *in = op.operand(0), *out = op.result();
+  const Value *in = op.numOperands() ? op.operand(0) : nullptr, *out = op.result();
   auto rank = [](const Value *v) { return static_cast<int64_t>(v->type()->rank()); };
   switch (map->kind) {
   case ChannelMapKind::Reshape:

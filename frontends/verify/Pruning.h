@@ -2,7 +2,7 @@
 // (a layer's weight dim, a stored tensor's dim) loses, and which indices each
 // tensor of the graph is predicted to lose. LibTorch-free.
 #pragma once
-#include "passes/ChannelGroups.h"
+#include "passes/channels/ChannelGroups.h"
 
 #include <optional>
 #include <string>

@@ -5,11 +5,11 @@
 // remaining count must stay divisible by (the lcm of the group-dependency
 // divisors of its members), and so the largest number of channels that can be
 // removed from the whole set. It reuses two cached analyses of the built-in
-// passes, so it adds no graph walk of its own. docs/writing-a-pass.md walks
-// through this file.
-#include "passes/ChannelDependency.h"
-#include "passes/GroupDependency.h"
-#include "passes/Plugin.h"
+// passes, so it adds no graph walk of its own. docs/writing-a-pass.md writes
+// a new analysis (with a walk of its own) from scratch.
+#include "passes/dependency/ChannelDependency.h"
+#include "passes/dependency/GroupDependency.h"
+#include "passes/core/Plugin.h"
 
 #include <numeric>
 #include <optional>

@@ -3,7 +3,7 @@
 // rule the op is a barrier and splits a residual set; marked elementwise it
 // ties its inputs' channels like aten::add. The same rule as TOML is
 // tests/rules/fused-add.toml; a plugin is for when rules need code.
-#include "passes/Plugin.h"
+#include "passes/core/Plugin.h"
 
 namespace {
 

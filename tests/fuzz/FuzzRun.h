@@ -7,11 +7,11 @@
 #include "ir/Graph.h"
 #include "ir/OpRegistry.h"
 #include "ir/Verifier.h"
-#include "passes/Json.h"
-#include "passes/PassManager.h"
-#include "passes/PassRegistry.h"
-#include "passes/Pipeline.h"
-#include "passes/UnknownOps.h"
+#include "passes/core/Json.h"
+#include "passes/core/PassManager.h"
+#include "passes/core/PassRegistry.h"
+#include "passes/core/Pipeline.h"
+#include "passes/graph/UnknownOps.h"
 
 #include <sstream>
 #include <string>

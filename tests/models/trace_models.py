@@ -22,6 +22,7 @@ out_proj; torchvision's LayerNorm2d runs F.layer_norm on its own weight).
 No downloads: every torchvision model is built with weights=None and seeded.
 """
 import json
+import math
 import os
 import sys
 import warnings
@@ -371,6 +372,27 @@ class CheckedInput(nn.Module):
         return self.conv(x)
 
 
+class Recurrent(nn.Module):
+    """Token ids -> Embedding -> 2-layer bidirectional LSTM (batch_first) -> a
+    GRU over its output (time-major); a Linear tags every step of the GRU's
+    output, another classifies from the last LSTM layer's h_n (both
+    directions) and the GRU's h_n."""
+
+    def __init__(self, vocab=50, dim=16, hidden=12, gru_hidden=10, classes=5):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim)
+        self.lstm = nn.LSTM(dim, hidden, num_layers=2, bidirectional=True, batch_first=True)
+        self.gru = nn.GRU(2 * hidden, gru_hidden)
+        self.tag = nn.Linear(gru_hidden, classes)
+        self.cls = nn.Linear(2 * hidden + gru_hidden, classes)
+
+    def forward(self, ids):
+        out, (h_n, _) = self.lstm(self.embed(ids))
+        steps, g_n = self.gru(out.transpose(0, 1))
+        last = torch.cat([h_n[-2], h_n[-1], g_n[-1]], dim=-1)
+        return self.tag(steps).transpose(0, 1), self.cls(last)
+
+
 class OpZoo(nn.Module):
     """The ATen ops decoder LMs, audio and video models trace into that a
     plain CNN does not: GPT-2's Conv1D (addmm on a transposed weight), a
@@ -403,6 +425,422 @@ class OpZoo(nn.Module):
         rep = torch.repeat_interleave(self.mix(h), 2, dim=-1)
         h = h + torch.cat([a, c], dim=-1) + rep
         return self.out(h)
+
+
+# ------------------------------------------------------ the models people bring
+# Written after the public originals (HF transformers' Llama and GPT-2, the
+# PyTorch word_language_model, Ultralytics YOLOv8) at small sizes.
+class LlamaRMSNorm(nn.Module):
+    """HF LlamaRMSNorm: weight * x * rsqrt(mean(x^2) + eps)."""
+
+    def __init__(self, hidden, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(hidden))
+        self.variance_epsilon = eps
+
+    def forward(self, hidden_states):
+        input_dtype = hidden_states.dtype
+        hidden_states = hidden_states.to(torch.float32)
+        variance = hidden_states.pow(2).mean(-1, keepdim=True)
+        hidden_states = hidden_states * torch.rsqrt(variance + self.variance_epsilon)
+        return self.weight * hidden_states.to(input_dtype)
+
+
+class LlamaRotaryEmbedding(nn.Module):
+    """HF LlamaRotaryEmbedding: cos/sin caches of the positions, sliced to the
+    sequence length."""
+
+    def __init__(self, dim, max_positions=64, base=10000):
+        super().__init__()
+        inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2).float() / dim))
+        self.register_buffer("inv_freq", inv_freq)
+        t = torch.arange(max_positions, dtype=inv_freq.dtype)
+        freqs = torch.einsum("i,j->ij", t, inv_freq)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        self.register_buffer("cos_cached", emb.cos()[None, None, :, :], persistent=False)
+        self.register_buffer("sin_cached", emb.sin()[None, None, :, :], persistent=False)
+
+    def forward(self, x, seq_len):
+        return (self.cos_cached[:, :, :seq_len, ...].to(dtype=x.dtype),
+                self.sin_cached[:, :, :seq_len, ...].to(dtype=x.dtype))
+
+
+def rotate_half(x):
+    x1 = x[..., : x.shape[-1] // 2]
+    x2 = x[..., x.shape[-1] // 2:]
+    return torch.cat((-x2, x1), dim=-1)
+
+
+def apply_rotary_pos_emb(q, k, cos, sin, position_ids):
+    cos = cos.squeeze(1).squeeze(0)          # [seq_len, dim]
+    sin = sin.squeeze(1).squeeze(0)
+    cos = cos[position_ids].unsqueeze(1)     # [bs, 1, seq_len, dim]
+    sin = sin[position_ids].unsqueeze(1)
+    return (q * cos) + (rotate_half(q) * sin), (k * cos) + (rotate_half(k) * sin)
+
+
+def repeat_kv(hidden_states, n_rep):
+    """HF repeat_kv: [b, kv_heads, t, d] -> [b, kv_heads * n_rep, t, d]."""
+    batch, num_key_value_heads, slen, head_dim = hidden_states.shape
+    if n_rep == 1:
+        return hidden_states
+    hidden_states = hidden_states[:, :, None, :, :].expand(batch, num_key_value_heads, n_rep, slen, head_dim)
+    return hidden_states.reshape(batch, num_key_value_heads * n_rep, slen, head_dim)
+
+
+class LlamaAttention(nn.Module):
+    """Grouped-query attention: 8 query heads share 2 key/value heads."""
+
+    def __init__(self, hidden, heads, kv_heads):
+        super().__init__()
+        self.hidden_size = hidden
+        self.num_heads = heads
+        self.head_dim = hidden // heads
+        self.num_key_value_heads = kv_heads
+        self.num_key_value_groups = heads // kv_heads
+        self.q_proj = nn.Linear(hidden, heads * self.head_dim, bias=False)
+        self.k_proj = nn.Linear(hidden, kv_heads * self.head_dim, bias=False)
+        self.v_proj = nn.Linear(hidden, kv_heads * self.head_dim, bias=False)
+        self.o_proj = nn.Linear(heads * self.head_dim, hidden, bias=False)
+        self.rotary_emb = LlamaRotaryEmbedding(self.head_dim)
+
+    def forward(self, hidden_states, attention_mask, position_ids):
+        bsz, q_len, _ = hidden_states.size()
+        query_states = self.q_proj(hidden_states).view(bsz, q_len, self.num_heads, self.head_dim).transpose(1, 2)
+        key_states = self.k_proj(hidden_states).view(
+            bsz, q_len, self.num_key_value_heads, self.head_dim).transpose(1, 2)
+        value_states = self.v_proj(hidden_states).view(
+            bsz, q_len, self.num_key_value_heads, self.head_dim).transpose(1, 2)
+        cos, sin = self.rotary_emb(value_states, seq_len=q_len)
+        query_states, key_states = apply_rotary_pos_emb(query_states, key_states, cos, sin, position_ids)
+        key_states = repeat_kv(key_states, self.num_key_value_groups)
+        value_states = repeat_kv(value_states, self.num_key_value_groups)
+        attn_weights = torch.matmul(query_states, key_states.transpose(2, 3)) / math.sqrt(self.head_dim)
+        attn_weights = attn_weights + attention_mask
+        attn_weights = F.softmax(attn_weights, dim=-1, dtype=torch.float32).to(query_states.dtype)
+        attn_output = torch.matmul(attn_weights, value_states)
+        attn_output = attn_output.transpose(1, 2).contiguous()
+        attn_output = attn_output.reshape(bsz, q_len, self.hidden_size)
+        return self.o_proj(attn_output)
+
+
+class LlamaMLP(nn.Module):
+    """SwiGLU: down_proj(silu(gate_proj(x)) * up_proj(x))."""
+
+    def __init__(self, hidden, intermediate):
+        super().__init__()
+        self.gate_proj = nn.Linear(hidden, intermediate, bias=False)
+        self.up_proj = nn.Linear(hidden, intermediate, bias=False)
+        self.down_proj = nn.Linear(intermediate, hidden, bias=False)
+        self.act_fn = nn.SiLU()
+
+    def forward(self, x):
+        return self.down_proj(self.act_fn(self.gate_proj(x)) * self.up_proj(x))
+
+
+class LlamaDecoderLayer(nn.Module):
+    def __init__(self, hidden, heads, kv_heads, intermediate):
+        super().__init__()
+        self.self_attn = LlamaAttention(hidden, heads, kv_heads)
+        self.mlp = LlamaMLP(hidden, intermediate)
+        self.input_layernorm = LlamaRMSNorm(hidden)
+        self.post_attention_layernorm = LlamaRMSNorm(hidden)
+
+    def forward(self, hidden_states, attention_mask, position_ids):
+        residual = hidden_states
+        hidden_states = self.self_attn(self.input_layernorm(hidden_states), attention_mask, position_ids)
+        hidden_states = residual + hidden_states
+        residual = hidden_states
+        return residual + self.mlp(self.post_attention_layernorm(hidden_states))
+
+
+class LlamaModel(nn.Module):
+    def __init__(self, vocab, hidden, heads, kv_heads, intermediate, layers):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(vocab, hidden)
+        self.layers = nn.ModuleList(
+            LlamaDecoderLayer(hidden, heads, kv_heads, intermediate) for _ in range(layers))
+        self.norm = LlamaRMSNorm(hidden)
+
+    def forward(self, input_ids):
+        bsz, seq_len = input_ids.shape
+        position_ids = torch.arange(seq_len, dtype=torch.long).unsqueeze(0).view(-1, seq_len)
+        hidden_states = self.embed_tokens(input_ids)
+        # The causal mask: the min float above the diagonal, 0 on and below.
+        mask = torch.triu(torch.full((seq_len, seq_len), torch.finfo(hidden_states.dtype).min), diagonal=1)
+        attention_mask = mask[None, None, :, :].expand(bsz, 1, seq_len, seq_len)
+        for layer in self.layers:
+            hidden_states = layer(hidden_states, attention_mask, position_ids)
+        return self.norm(hidden_states)
+
+
+class LlamaLM(nn.Module):
+    """HF LlamaForCausalLM (2 layers, hidden 64, 8 query heads, 2 kv heads,
+    SwiGLU 128, untied lm_head)."""
+
+    def __init__(self, vocab=256, hidden=64, heads=8, kv_heads=2, intermediate=128, layers=2):
+        super().__init__()
+        self.model = LlamaModel(vocab, hidden, heads, kv_heads, intermediate, layers)
+        self.lm_head = nn.Linear(hidden, vocab, bias=False)
+
+    def forward(self, input_ids):
+        return self.lm_head(self.model(input_ids))
+
+
+class Conv1D(nn.Module):
+    """HF transformers' Conv1D: a Linear with its weight stored [nx, nf]."""
+
+    def __init__(self, nf, nx):
+        super().__init__()
+        self.nf = nf
+        self.weight = nn.Parameter(torch.empty(nx, nf))
+        self.bias = nn.Parameter(torch.zeros(nf))
+        nn.init.normal_(self.weight, std=0.02)
+
+    def forward(self, x):
+        size_out = x.size()[:-1] + (self.nf,)
+        x = torch.addmm(self.bias, x.view(-1, x.size(-1)), self.weight)
+        return x.view(size_out)
+
+
+class NewGELUActivation(nn.Module):
+    """HF gelu_new, GPT-2's activation (the tanh approximation)."""
+
+    def forward(self, x):
+        return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+class GPT2Attention(nn.Module):
+    def __init__(self, embed_dim, heads, max_positions):
+        super().__init__()
+        self.register_buffer("bias", torch.tril(torch.ones((max_positions, max_positions), dtype=torch.bool))
+                             .view(1, 1, max_positions, max_positions), persistent=False)
+        self.embed_dim = embed_dim
+        self.num_heads = heads
+        self.head_dim = embed_dim // heads
+        self.split_size = embed_dim
+        self.c_attn = Conv1D(3 * embed_dim, embed_dim)
+        self.c_proj = Conv1D(embed_dim, embed_dim)
+        self.attn_dropout = nn.Dropout(0.1)
+        self.resid_dropout = nn.Dropout(0.1)
+
+    def _split_heads(self, tensor, num_heads, attn_head_size):
+        new_shape = tensor.size()[:-1] + (num_heads, attn_head_size)
+        return tensor.view(new_shape).permute(0, 2, 1, 3)      # (batch, head, seq, head_dim)
+
+    def _merge_heads(self, tensor, num_heads, attn_head_size):
+        tensor = tensor.permute(0, 2, 1, 3).contiguous()
+        new_shape = tensor.size()[:-2] + (num_heads * attn_head_size,)
+        return tensor.view(new_shape)
+
+    def _attn(self, query, key, value):
+        attn_weights = torch.matmul(query, key.transpose(-1, -2))
+        attn_weights = attn_weights / torch.full([], value.size(-1) ** 0.5, dtype=attn_weights.dtype)
+        query_length, key_length = query.size(-2), key.size(-2)
+        causal_mask = self.bias[:, :, key_length - query_length: key_length, :key_length]
+        mask_value = torch.full([], torch.finfo(attn_weights.dtype).min, dtype=attn_weights.dtype)
+        attn_weights = torch.where(causal_mask, attn_weights.to(attn_weights.dtype), mask_value)
+        attn_weights = self.attn_dropout(F.softmax(attn_weights, dim=-1))
+        return torch.matmul(attn_weights, value)
+
+    def forward(self, hidden_states):
+        query, key, value = self.c_attn(hidden_states).split(self.split_size, dim=2)
+        query = self._split_heads(query, self.num_heads, self.head_dim)
+        key = self._split_heads(key, self.num_heads, self.head_dim)
+        value = self._split_heads(value, self.num_heads, self.head_dim)
+        attn_output = self._merge_heads(self._attn(query, key, value), self.num_heads, self.head_dim)
+        return self.resid_dropout(self.c_proj(attn_output))
+
+
+class GPT2MLP(nn.Module):
+    def __init__(self, intermediate, embed_dim):
+        super().__init__()
+        self.c_fc = Conv1D(intermediate, embed_dim)
+        self.c_proj = Conv1D(embed_dim, intermediate)
+        self.act = NewGELUActivation()
+        self.dropout = nn.Dropout(0.1)
+
+    def forward(self, hidden_states):
+        return self.dropout(self.c_proj(self.act(self.c_fc(hidden_states))))
+
+
+class GPT2Block(nn.Module):
+    def __init__(self, embed_dim, heads, max_positions):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(embed_dim, eps=1e-5)
+        self.attn = GPT2Attention(embed_dim, heads, max_positions)
+        self.ln_2 = nn.LayerNorm(embed_dim, eps=1e-5)
+        self.mlp = GPT2MLP(4 * embed_dim, embed_dim)
+
+    def forward(self, hidden_states):
+        hidden_states = hidden_states + self.attn(self.ln_1(hidden_states))
+        return hidden_states + self.mlp(self.ln_2(hidden_states))
+
+
+class GPT2Model(nn.Module):
+    def __init__(self, vocab, embed_dim, heads, layers, max_positions):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, embed_dim)
+        self.wpe = nn.Embedding(max_positions, embed_dim)
+        self.drop = nn.Dropout(0.1)
+        self.h = nn.ModuleList(GPT2Block(embed_dim, heads, max_positions) for _ in range(layers))
+        self.ln_f = nn.LayerNorm(embed_dim, eps=1e-5)
+
+    def forward(self, input_ids):
+        input_shape = input_ids.size()
+        input_ids = input_ids.view(-1, input_shape[-1])
+        position_ids = torch.arange(0, input_shape[-1], dtype=torch.long).unsqueeze(0).view(-1, input_shape[-1])
+        hidden_states = self.drop(self.wte(input_ids) + self.wpe(position_ids))
+        for block in self.h:
+            hidden_states = block(hidden_states)
+        return self.ln_f(hidden_states)
+
+
+class GPT2LM(nn.Module):
+    """HF GPT2LMHeadModel (2 layers, 64 wide, 4 heads): lm_head's weight IS the
+    token embedding's weight (tied)."""
+
+    def __init__(self, vocab=256, embed_dim=64, heads=4, layers=2, max_positions=32):
+        super().__init__()
+        self.transformer = GPT2Model(vocab, embed_dim, heads, layers, max_positions)
+        self.lm_head = nn.Linear(embed_dim, vocab, bias=False)
+        self.lm_head.weight = self.transformer.wte.weight   # tie_weights()
+
+    def forward(self, input_ids):
+        return self.lm_head(self.transformer(input_ids))
+
+
+class LSTMLM(nn.Module):
+    """The PyTorch word_language_model RNNModel (AWD-LSTM's shape): Embedding,
+    a 2-layer LSTM over [T, B], a Linear decoder, log_softmax."""
+
+    def __init__(self, ntoken=100, ninp=32, nhid=48, nlayers=2):
+        super().__init__()
+        self.ntoken = ntoken
+        self.drop = nn.Dropout(0.0)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=0.0)
+        self.decoder = nn.Linear(nhid, ntoken)
+
+    def forward(self, input):
+        emb = self.drop(self.encoder(input))
+        output, _ = self.rnn(emb)
+        decoded = self.decoder(self.drop(output)).view(-1, self.ntoken)
+        return F.log_softmax(decoded, dim=1)
+
+
+class GRUClassifier(nn.Module):
+    """A 2-layer bidirectional GRU (batch_first) over feature frames; the last
+    time step's two directions feed a Linear classifier."""
+
+    def __init__(self, features=20, hidden=32, classes=5):
+        super().__init__()
+        self.gru = nn.GRU(features, hidden, num_layers=2, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, classes)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out[:, -1, :])
+
+
+def autopad(k, p=None, d=1):
+    if d > 1:
+        k = d * (k - 1) + 1 if isinstance(k, int) else [d * (x - 1) + 1 for x in k]
+    if p is None:
+        p = k // 2 if isinstance(k, int) else [x // 2 for x in k]
+    return p
+
+
+class YoloConv(nn.Module):
+    """Ultralytics Conv: conv (no bias) + BatchNorm + SiLU."""
+    default_act = nn.SiLU()
+
+    def __init__(self, c1, c2, k=1, s=1, p=None, g=1, d=1):
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, k, s, autopad(k, p, d), groups=g, dilation=d, bias=False)
+        self.bn = nn.BatchNorm2d(c2)
+        self.act = self.default_act
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+
+
+class YoloBottleneck(nn.Module):
+    def __init__(self, c1, c2, shortcut=True, g=1, k=(3, 3), e=0.5):
+        super().__init__()
+        c_ = int(c2 * e)
+        self.cv1 = YoloConv(c1, c_, k[0], 1)
+        self.cv2 = YoloConv(c_, c2, k[1], 1, g=g)
+        self.add = shortcut and c1 == c2
+
+    def forward(self, x):
+        return x + self.cv2(self.cv1(x)) if self.add else self.cv2(self.cv1(x))
+
+
+class C2f(nn.Module):
+    """cv1 -> chunk(2, 1) -> each bottleneck appends to the list -> cat -> cv2."""
+
+    def __init__(self, c1, c2, n=1, shortcut=False, g=1, e=0.5):
+        super().__init__()
+        self.c = int(c2 * e)
+        self.cv1 = YoloConv(c1, 2 * self.c, 1, 1)
+        self.cv2 = YoloConv((2 + n) * self.c, c2, 1)
+        self.m = nn.ModuleList(YoloBottleneck(self.c, self.c, shortcut, g, k=(3, 3), e=1.0) for _ in range(n))
+
+    def forward(self, x):
+        y = list(self.cv1(x).chunk(2, 1))
+        y.extend(m(y[-1]) for m in self.m)
+        return self.cv2(torch.cat(y, 1))
+
+
+class SPPF(nn.Module):
+    def __init__(self, c1, c2, k=5):
+        super().__init__()
+        c_ = c1 // 2
+        self.cv1 = YoloConv(c1, c_, 1, 1)
+        self.cv2 = YoloConv(c_ * 4, c2, 1, 1)
+        self.m = nn.MaxPool2d(kernel_size=k, stride=1, padding=k // 2)
+
+    def forward(self, x):
+        x = self.cv1(x)
+        y1 = self.m(x)
+        y2 = self.m(y1)
+        return self.cv2(torch.cat((x, y1, y2, self.m(y2)), 1))
+
+
+class YOLOv8Backbone(nn.Module):
+    """yolov8n.yaml's backbone and PAN neck (widths 16..256, depths 1-2); returns
+    the P3, P4 and P5 features the Detect head would read."""
+
+    def __init__(self):
+        super().__init__()
+        self.b0 = YoloConv(3, 16, 3, 2)            # P1/2
+        self.b1 = YoloConv(16, 32, 3, 2)           # P2/4
+        self.b2 = C2f(32, 32, 1, True)
+        self.b3 = YoloConv(32, 64, 3, 2)           # P3/8
+        self.b4 = C2f(64, 64, 2, True)
+        self.b5 = YoloConv(64, 128, 3, 2)          # P4/16
+        self.b6 = C2f(128, 128, 2, True)
+        self.b7 = YoloConv(128, 256, 3, 2)         # P5/32
+        self.b8 = C2f(256, 256, 1, True)
+        self.b9 = SPPF(256, 256, 5)
+        self.up = nn.Upsample(None, 2, "nearest")
+        self.h12 = C2f(256 + 128, 128, 1)
+        self.h15 = C2f(128 + 64, 64, 1)            # P3 out
+        self.h16 = YoloConv(64, 64, 3, 2)
+        self.h18 = C2f(64 + 128, 128, 1)           # P4 out
+        self.h19 = YoloConv(128, 128, 3, 2)
+        self.h21 = C2f(128 + 256, 256, 1)          # P5 out
+
+    def forward(self, x):
+        p3 = self.b4(self.b3(self.b2(self.b1(self.b0(x)))))
+        p4 = self.b6(self.b5(p3))
+        p5 = self.b9(self.b8(self.b7(p4)))
+        h12 = self.h12(torch.cat([self.up(p5), p4], 1))
+        out3 = self.h15(torch.cat([self.up(h12), p3], 1))
+        out4 = self.h18(torch.cat([self.h16(out3), h12], 1))
+        out5 = self.h21(torch.cat([self.h19(out4), p5], 1))
+        return out3, out4, out5
 
 
 # ---------------------------------------------------------------- the table
@@ -443,8 +881,14 @@ MODELS = {
     "embedding": (EmbeddingModel, [((1, 16), torch.int64)], "trace"),
     "self_attention": (SelfAttention, [(2, 12, 64), ((2, 12), torch.int64)], "trace"),
     "layer_zoo": (LayerZoo, [(2, 4, 16), (1, 2, 4, 8, 8)], "trace"),
+    "recurrent": (Recurrent, [((2, 7), torch.int64)], "trace"),
     "functional_layers": (FunctionalLayers, [(1, 3, 8, 8)], "trace"),
     "op_zoo": (OpZoo, [(2, 6, 8)], "trace"),
+    "llama_lm": (LlamaLM, [((1, 16), torch.int64)], "trace"),
+    "gpt2_lm": (GPT2LM, [((1, 16), torch.int64)], "trace"),
+    "lstm_lm": (LSTMLM, [((12, 2), torch.int64)], "trace"),
+    "gru_classifier": (GRUClassifier, [(2, 10, 20)], "trace"),
+    "yolov8_backbone": (YOLOv8Backbone, [(1, 3, 64, 64)], "trace"),
     "dict_output": (DictOutput, [(1, 3, 16, 16)], "trace"),
     "scripted_branches": (ScriptedBranches, [(1, 3, 16, 16)], "script"),
     "scripted_loop": (ScriptedLoop, [(1, 3, 8, 8)], "script"),
@@ -494,6 +938,22 @@ IR_CONTAINS = {
         'bias = true} module "attn.out_proj"',
         '%norm: f32[1,64,8] = nn.LayerNorm(%add) {normalized_shape = [8], eps = 1e-05, '
         'elementwise_affine = true} module "norm"'],
+    # nn.LSTM / nn.GRU are one function op on the module's weights; a tensor
+    # list followed by more tensors (the LSTM's hx before its weights) keeps
+    # its length as "operand" markers.
+    "recurrent": ['= aten::lstm(%embed, %lstm.zeros, %lstm.zeros_1, %lstm.weight_ih_l0, ',
+                  '{hx = ["operand", "operand"], has_biases = true, num_layers = 2, dropout = 0.0, '
+                  'train = false, bidirectional = true, batch_first = true} scope "lstm" : LSTM',
+                  '%gru.gru: f32[7,2,10], %gru.gru_1: f32[1,2,10] = aten::gru(%transpose, %gru.zeros, '
+                  '%gru.weight_ih_l0, %gru.weight_hh_l0, %gru.bias_ih_l0, %gru.bias_hh_l0) {has_biases = true, '
+                  'num_layers = 1, dropout = 0.0, train = false, bidirectional = false, batch_first = false}'],
+    # HF's Conv1D (addmm on a weight stored [in, out]) is a Linear layer op
+    # with `transposed`; the lm_head whose weight is the token embedding's
+    # (the tracer passes it as an argument) is a Linear tied to it.
+    "gpt2_lm": ['= nn.Linear(%transformer.h.0.attn.c_attn.view) {in_features = 64, out_features = 192, '
+                'bias = true, transposed = true} module "transformer.h.0.attn.c_attn"',
+                '%lm_head: f32[1,16,256] = nn.Linear(%transformer.ln_f) {in_features = 64, out_features = 256, '
+                'bias = false, tied = "transformer.wte.weight"} module "lm_head"'],
     "scripted_branches": ['%relu: f32[1,8,16,16] = aten::relu(%bn)',
                           '%cat: f32[1,16,16,16] = aten::cat(%relu, %sigmoid) {dim = 1}'],
 }
@@ -557,7 +1017,10 @@ def layers_used_through_weights(model, inputs):
         w = module._parameters.get("weight") if path else None
         if isinstance(w, torch.Tensor):
             owners[id(w)] = path
-    used, originals = set(), {name: getattr(F, name) for name in LAYER_FUNCTIONS}
+    used = set()
+    originals = [(F, name, getattr(F, name)) for name in LAYER_FUNCTIONS]
+    # HF's Conv1D: torch.addmm(bias, x, weight) on its own weight.
+    originals.append((torch, "addmm", torch.addmm))
 
     def spy(fn):
         def wrapper(*args, **kwargs):
@@ -568,13 +1031,13 @@ def layers_used_through_weights(model, inputs):
         return wrapper
 
     try:
-        for name, fn in originals.items():
-            setattr(F, name, spy(fn))
+        for owner, name, fn in originals:
+            setattr(owner, name, spy(fn))
         with torch.enable_grad():
             model(*inputs)
     finally:
-        for name, fn in originals.items():
-            setattr(F, name, fn)
+        for owner, name, fn in originals:
+            setattr(owner, name, fn)
     return used
 
 

@@ -1,5 +1,5 @@
 // A plugin whose TOML rules are malformed: the rule error names the plugin.
-#include "passes/Plugin.h"
+#include "passes/core/Plugin.h"
 
 namespace {
 void registerBadToml(pd::PluginRegistrar &r) { r.addRulesToml("[op.\"x\"]\ntraits = [\"nonsense\"]\n"); }

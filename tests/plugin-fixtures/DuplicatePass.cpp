@@ -1,5 +1,5 @@
 // A plugin that registers a pass under a built-in name: refused.
-#include "passes/Plugin.h"
+#include "passes/core/Plugin.h"
 
 namespace {
 struct Nothing : pd::Pass {

@@ -1,5 +1,5 @@
 // A plugin whose registration throws: refused, and nothing it added stays.
-#include "passes/Plugin.h"
+#include "passes/core/Plugin.h"
 
 #include <stdexcept>
 

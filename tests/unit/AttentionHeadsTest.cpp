@@ -1,9 +1,9 @@
 // attention-heads: the reshape layout it shares with the reshape map, the
 // heads read from small graphs, and the head-level channel groups.
 #include "ir/Parser.h"
-#include "passes/AttentionHeads.h"
-#include "passes/HeadGroups.h"
-#include "passes/ReshapeLayout.h"
+#include "passes/channels/AttentionHeads.h"
+#include "passes/channels/HeadGroups.h"
+#include "passes/channels/ReshapeLayout.h"
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,8 @@
 // The pass manager: lazy cached analyses, invalidation, pipelines, registry.
 #include "ir/Parser.h"
-#include "passes/PassManager.h"
-#include "passes/PassRegistry.h"
-#include "passes/Pipeline.h"
+#include "passes/core/PassManager.h"
+#include "passes/core/PassRegistry.h"
+#include "passes/core/Pipeline.h"
 
 #include <doctest/doctest.h>
 

@@ -8,7 +8,7 @@ from FACTS.json, written by tests/models/trace_models.py) and checks that it
 exits 0 and that its report is well formed and says what the exit code says:
 at least one set verified, every verified set "ok" (the pruned model ran with
 the predicted shapes, and every member was needed), none failed or
-over-coupled. Prints the summary (the README's table is made of these).
+over-coupled. Prints the summary (docs/channel-groups.md's table is made of these).
 """
 import json
 import subprocess

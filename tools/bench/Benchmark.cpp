@@ -29,7 +29,7 @@
 //                  [--workdir DIR] [--channel-groups-max-ops N]
 #include "ir/Diagnostic.h"
 #include "ir/Printer.h"
-#include "passes/ModuleLoader.h"
+#include "tools/common/ModuleLoader.h"
 #include "tools/bench/FrontendMeasure.h"
 #include "tools/bench/GraphMeasure.h"
 #include "tools/bench/Records.h"

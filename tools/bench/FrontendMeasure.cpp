@@ -1,8 +1,8 @@
 #include "tools/bench/FrontendMeasure.h"
 
 #include "frontends/TorchScriptBaseline.h"
-#include "passes/InputShape.h"
-#include "passes/ModuleLoader.h"
+#include "tools/common/InputShape.h"
+#include "tools/common/ModuleLoader.h"
 #include "tools/bench/Records.h"
 
 #include <algorithm>

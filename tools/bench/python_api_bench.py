@@ -28,7 +28,7 @@ import torchvision
 
 import prunedep
 
-# Torch-Pruning's DependencyGraph().build_dependency(model, example_inputs), seconds (issue 10).
+# Torch-Pruning's DependencyGraph().build_dependency(model, example_inputs), seconds.
 TORCH_PRUNING = {'resnet50': 0.17, 'densenet121': 0.11, 'vit_b_16': 10.0}
 
 

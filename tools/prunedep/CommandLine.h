@@ -3,7 +3,7 @@
 // dependency would not make it simpler.
 #pragma once
 #include "frontends/TorchScriptFrontend.h"
-#include "passes/InputShape.h" // parseInputShape, for --input-shape
+#include "tools/common/InputShape.h" // parseInputShape, for --input-shape
 
 #include <optional>
 #include <set>

@@ -1,6 +1,6 @@
 #include "tools/prunedep/DefaultModel.h"
 
-#include "passes/ModuleLoader.h"
+#include "tools/common/ModuleLoader.h"
 
 namespace pd {
 

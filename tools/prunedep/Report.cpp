@@ -1,8 +1,8 @@
 #include "tools/prunedep/Report.h"
 
-#include "passes/ReportFormat.h"
-#include "passes/Session.h"
-#include "passes/TextStyle.h"
+#include "passes/report/ReportFormat.h"
+#include "passes/core/Session.h"
+#include "passes/report/TextStyle.h"
 
 namespace pd {
 

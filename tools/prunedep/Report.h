@@ -1,7 +1,7 @@
 // Writes the results of a pipeline run as text, JSON (schema prunedep/1) or
 // CSV (NNI's export format, one block per analysis).
 #pragma once
-#include "passes/Pass.h"
+#include "passes/core/Pass.h"
 #include "tools/prunedep/CommandLine.h"
 
 #include <ostream>

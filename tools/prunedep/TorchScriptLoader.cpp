@@ -1,6 +1,6 @@
 #include "tools/prunedep/TorchScriptLoader.h"
 
-#include "passes/ModuleLoader.h"
+#include "tools/common/ModuleLoader.h"
 
 #include <string>
 

@@ -28,7 +28,8 @@ i=0
 for p in verify dce op-stats 'verify,dce,op-stats' 'channel-dependency{prune-type=batchnorm}' \
          'channel-dependency,input-channel-dependency,group-dependency,reshape-dependency,attention-weight-dependency' \
          'channel-groups' 'channel-groups{values=true}' 'dot' 'dot{coupled-only=true}' 'explain{layer=conv}' \
-         'dce,channel-groups,explain{layer=a}' 'a{b=c,d=e},f' 'x{' ',' 'verify{}'; do
+         'dce,channel-groups,explain{layer=a}' 'a{b=c,d=e},f' 'x{' ',' 'verify{}' \
+         'attention-heads' 'channel-groups{granularity=head,values=true}'; do
   g=0
   while [ $g -lt "$graphs" ]; do
     { printf "\\$(printf '%03o' $g)"; printf '%s' "$p"; } > "$work/pipeline/seed$i-$g"

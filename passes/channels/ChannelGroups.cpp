@@ -97,9 +97,9 @@ struct VectorHash {
 
 } // namespace
 
-ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g) {
+ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g, const FactorChoices *choices) {
   ChannelPositions pos;
-  propagateChannelMaps(ix, pos);
+  propagateChannelMaps(ix, pos, choices);
 
   // Members in graph order: a layer's slots at its first call, out before in.
   std::vector<MemberBlock> members;

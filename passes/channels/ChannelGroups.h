@@ -14,6 +14,7 @@
 // `indices` (`offsets[k]` .. `offsets[k+1]`).
 #pragma once
 #include "passes/core/AnalysisManager.h"
+#include "passes/channels/ChannelMaps.h"
 #include "passes/index/LayerIndex.h"
 
 #include <cstdint>
@@ -69,7 +70,10 @@ struct ChannelGroups {
   uint32_t positions = 0;       // size of the index space (for --time-passes)
 };
 
-ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g);
+// `choices`: the reshape factors to preset (null: none), as for
+// channel-groups{granularity=head} (HeadGroups.h).
+ChannelGroups computeChannelGroups(const LayerIndex &ix, const Graph &g,
+                                   const FactorChoices *choices = nullptr);
 
 struct ChannelGroupsAnalysis {
   static AnalysisKey Key;

@@ -182,7 +182,7 @@ void tieSharedWeights(const LayerIndex &ix, ChannelPositions &pos) {
 
 } // namespace
 
-void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos) {
+void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos, const FactorChoices *choices) {
   // Graphs reach about two blocks per op (a tensor's channel dim, a layer's
   // weight slots).
   size_t values = 0;
@@ -191,6 +191,9 @@ void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos) {
       values = std::max<size_t>(values, v + 1);
   pos.reserve(2 * size_t(ix.size()) + 64, values);
   MapMemos memos;
+  if (choices)
+    for (const auto &[opId, strides] : choices->strides)
+      memos.of(opId).values = memos.of(opId).preset = strides;
   auto mapOf = [&](const Op &op) { return channelMapOf(ix.rule(op)); };
   for (const Op *op : ix.order()) {
     const ChannelMap *m = mapOf(*op);

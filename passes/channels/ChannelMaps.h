@@ -41,6 +41,9 @@ struct MapSource {
 // which factor of a split dim is pruned; the layout of a concat or split).
 struct MapMemo {
   std::vector<int64_t> values;
+  // Reshape: the factors a run preset (FactorChoices), per segment; a block
+  // on a dim without its segment's preset factor stops there.
+  std::vector<int64_t> preset;
   // Ops with many operands or results (a cat of 20000 tensors) get a block
   // from each of them: what the map derives from all of them (offsets along
   // the dim, which other dims agree in size) is computed once, on the first
@@ -62,6 +65,7 @@ struct MapMemo {
 class MapMemos {
 public:
   MapMemo &of(const Op &op) { return memos_[op.id()]; }
+  MapMemo &of(uint32_t opId) { return memos_[opId]; }
 
 private:
   std::unordered_map<uint32_t, MapMemo> memos_;
@@ -151,10 +155,21 @@ const MapImpl &mapImpl(ChannelMapKind kind);
 // none (the op stops every block that reaches it).
 const ChannelMap *channelMapOf(const OpRule *rule);
 
+// Which factor a reshape keeps, preset per op: by op id, the chosen factor's
+// stride per segment of the reshape (0: the map's own choice). Ops not listed
+// choose as the map does by itself. A block that reaches a preset segment on
+// a dim without that factor stops (channel-groups{granularity=head} keeps
+// head_dim whole: it removes heads only).
+struct FactorChoices {
+  std::unordered_map<uint32_t, std::vector<int64_t>> strides;
+};
+
 // Runs every op's seed, then every block that appears through the maps of
 // the ops that define and use its tensor, until no new block appears: the
 // ties of channel-groups (TieMode::PerIndex) and of channel axes (Axes).
-void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos);
+// `choices` presets the reshape maps' factors (null: none).
+void propagateChannelMaps(const LayerIndex &ix, ChannelPositions &pos,
+                          const FactorChoices *choices = nullptr);
 
 // Facts about convolutions the verifier needs too: the channel dim of the
 // input, the channel counts and groups, and whether pruning drops whole

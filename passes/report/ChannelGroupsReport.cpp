@@ -80,6 +80,7 @@ class ChannelGroupsResult : public PassResult {
 public:
   std::vector<SetRow> sets;
   bool withValues = false;
+  std::string title;
 
   void writeJson(JsonWriter &w) const override {
     size_t groups = 0, prunableSets = 0, prunableGroups = 0;
@@ -124,7 +125,7 @@ public:
       groups += s.groups;
       prunable += s.blocked.empty();
     }
-    os << "channel-groups: " << sets.size() << " sets of " << groups << " groups; " << prunable
+    os << title << ": " << sets.size() << " sets of " << groups << " groups; " << prunable
        << " prunable, " << sets.size() - prunable << " blocked\n";
     for (size_t i = 0; i < sets.size(); ++i) {
       const SetRow &s = sets[i];
@@ -220,9 +221,11 @@ std::string formatRuns(const std::vector<int64_t> &indices, size_t maxRuns) {
   return out + "]";
 }
 
-std::unique_ptr<PassResult> makeChannelGroupsResult(const ChannelGroups &groups, bool withValues) {
+std::unique_ptr<PassResult> makeChannelGroupsResult(const ChannelGroups &groups, bool withValues,
+                                                    std::string title) {
   auto r = std::make_unique<ChannelGroupsResult>();
   r->withValues = withValues;
+  r->title = std::move(title);
   for (const ChannelSet &s : groups.sets) {
     SetRow row;
     row.groups = s.groups;

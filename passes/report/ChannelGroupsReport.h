@@ -9,8 +9,10 @@
 
 namespace pd {
 
-// `withValues`: also list the tensors whose dims shrink.
-std::unique_ptr<PassResult> makeChannelGroupsResult(const ChannelGroups &groups, bool withValues);
+// `withValues`: also list the tensors whose dims shrink; `title` heads the
+// text report.
+std::unique_ptr<PassResult> makeChannelGroupsResult(const ChannelGroups &groups, bool withValues,
+                                                    std::string title = "channel-groups");
 
 // Index runs in listed order: [0:64], [0:2,58:60], [5].
 std::string formatRuns(const std::vector<int64_t> &indices, size_t maxRuns = 0);

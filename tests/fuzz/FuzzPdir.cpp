@@ -1,7 +1,7 @@
 // libFuzzer target: the .pdir parser, the verifier and every analysis (the
-// default pipeline, channel-groups, dot, explain of the first layer) with all
-// output formats. Any input must end in a report or in a pd::Error, never a
-// crash, hang, leak or sanitizer report.
+// default pipeline, channel-groups, dot, attention-heads, explain of the
+// first layer) with all output formats. Any input must end in a report or in
+// a pd::Error, never a crash, hang, leak or sanitizer report.
 #include "ir/Parser.h"
 #include "tests/fuzz/FuzzRun.h"
 

@@ -20,9 +20,10 @@
 namespace pd::fuzz {
 
 // The five NNI analyses (the driver's default), the channel groups with every
-// shrinking tensor dim, and the DOT picture.
+// shrinking tensor dim, the DOT picture, and the attention heads (with the
+// head-level channel groups).
 inline constexpr const char *kAllAnalyses =
-    PD_DEFAULT_PIPELINE ",channel-groups{values=true},dot{coupled-only=true}";
+    PD_DEFAULT_PIPELINE ",channel-groups{values=true},dot{coupled-only=true},attention-heads";
 
 // `rules` gains a barrier rule per op kind without one.
 inline void runPipeline(Graph &g, OpRegistry &rules, const PassRegistry &passes,

@@ -353,6 +353,30 @@ void unbind(MapContext &c, const MapSource &s) {
   tieAll(c, s, c.tensorResults(), drop(d, *dim));
 }
 
+// stack: unbind's inverse. The inputs (all of one shape) gain `dim`, along
+// which each index is one whole input: that dim stops; every other dim of
+// every input ties with the result's.
+void stack(MapContext &c, const MapSource &s) {
+  TensorRef out = resultRef(0);
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(out));
+  if (!dim)
+    return c.stop(s.block, "the stack dim is out of range");
+  if (s.tensor.isResult && s.dim == *dim)
+    return c.stop(s.block, "each index of dim " + std::to_string(*dim) + " is one of the stacked tensors");
+  int64_t d = s.tensor.isResult ? s.dim : undrop(s.dim, *dim); // the result's dim
+  MapMemo &m = c.memo();
+  if (!m.laidOut) {
+    m.laidOut = true;
+    m.uniformDims = uniformDims(c, out, c.tensorOperands(), [&](int64_t e) -> std::optional<int64_t> {
+      return e == *dim ? std::nullopt : std::optional<int64_t>(drop(e, *dim));
+    });
+  }
+  if (alreadyTied(m, d))
+    return;
+  c.tieTo(s, out, d);
+  tieAll(c, s, c.tensorOperands(), drop(d, *dim));
+}
+
 void select(MapContext &c, const MapSource &s) {
   TensorRef in = operandRef(0);
   std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(in));
@@ -577,6 +601,7 @@ const MapImpl kConcatMap = {nullptr, concat};
 const MapImpl kChunkMap = {nullptr, chunk};
 const MapImpl kSplitMap = {nullptr, split};
 const MapImpl kUnbindMap = {nullptr, unbind};
+const MapImpl kStackMap = {nullptr, stack};
 const MapImpl kSelectMap = {nullptr, select};
 const MapImpl kSliceMap = {nullptr, slice};
 const MapImpl kPermuteMap = {nullptr, permute};

@@ -9,6 +9,8 @@ The model (an nn.Module, traced here with torch.jit.trace, or a module you
 traced or scripted) goes to prunedep's TorchScript frontend in memory: no file
 is written and LibTorch is the one already loaded. `prunedep.nni` is a drop-in
 for NNI's dependency classes (`from prunedep.nni import ChannelDependency`).
+`prunedep.prune(model, x, ratio=0.5)` prunes an nn.Module in place from its
+channel groups (docs/pruning.md).
 
 Every failure of prunedep itself raises prunedep.Error with the message the
 `prunedep` command prints.
@@ -28,7 +30,7 @@ from .results import (SCHEMA, ChannelSet, ChannelSetMember, GroupConstraint, Rep
 
 __all__ = ['analyze', 'trace', 'lower', 'load_ir', 'run', 'pass_names', 'Error', 'IR', 'Report',
            'Result', 'SetsResult', 'GroupConstraint', 'ChannelSet', 'ChannelSetMember',
-           'DEFAULT_PIPELINE', 'SCHEMA']
+           'DEFAULT_PIPELINE', 'SCHEMA', 'prune', 'prune_plan', 'PruneReport']
 
 
 def _paths(value, what):
@@ -180,3 +182,5 @@ def pass_names():
 
 
 from . import nni  # noqa: E402  (needs the names above)
+from .prune import PruneReport, prune  # noqa: E402
+from .prune import plan as prune_plan  # noqa: E402

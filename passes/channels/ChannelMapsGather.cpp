@@ -250,7 +250,20 @@ void opaque(MapContext &c, const MapSource &s) {
                       " has an opaque channel map)");
 }
 
+// ---------------------------------------------------------------- packed sequences
+// _pack_padded_sequence: [T, B, F] (or [B, T, F]) -> data [N, F] and the
+// batch sizes; _pad_packed_sequence the way back. Only the features keep
+// their place.
+void packedSequence(MapContext &c, const MapSource &s) {
+  TensorRef data = operandRef(0), out = resultRef(0);
+  bool isData = s.tensor == data || s.tensor == out;
+  if (!isData || s.dim != c.rank(s.tensor) - 1)
+    return c.stop(s.block, "packing moves entries between sequences and steps along this dim");
+  c.tieTo(s, s.tensor == data ? out : data, c.rank(s.tensor == data ? out : data) - 1);
+}
+
 const MapImpl kOpaqueMap = {nullptr, opaque};
+const MapImpl kPackedSequenceMap = {nullptr, packedSequence};
 const MapImpl kGluMap = {nullptr, glu};
 const MapImpl kRepeatInterleaveMap = {nullptr, repeatInterleave};
 const MapImpl kEinsumMap = {nullptr, einsum};

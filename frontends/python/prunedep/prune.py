@@ -76,24 +76,33 @@ def _expand(ranges):
 
 
 def _ranges(indices):
-    """Sorted indices as [start, end) ranges (the channel-groups format)."""
-    out = []
-    for i in indices:
-        if out and out[-1][1] == i:
-            out[-1][1] = i + 1
-        else:
-            out.append([i, i + 1])
-    return out
+    """Sorted indices (a list or a 1-d tensor) as [start, end) ranges (the
+    channel-groups format)."""
+    t = torch.as_tensor(indices, dtype=torch.long).flatten()
+    if t.numel() == 0:
+        return []
+    # A range ends wherever the next index is not one more.
+    breaks = torch.nonzero(t[1:] - t[:-1] != 1).flatten() + 1
+    starts = torch.cat([t[:1], t[breaks]]).tolist()
+    ends = torch.cat([t[breaks - 1] + 1, t[-1:] + 1]).tolist()
+    return [[a, b] for a, b in zip(starts, ends)]
 
 
 def _group_indices(member, groups):
-    """[groups][per_group] original indices of `member`."""
-    flat = _expand(member.indices)
+    """[groups, per_group] tensor of the original indices of `member`: the
+    ranges expanded without a Python loop over indices (one arange per range;
+    most members are one range)."""
+    ranges = member.indices
+    if len(ranges) == 1:
+        flat = torch.arange(ranges[0][0], ranges[0][1])
+    else:
+        flat = torch.cat([torch.arange(a, b) for a, b in ranges]) if ranges else \
+            torch.zeros(0, dtype=torch.long)
     per = member.per_group
-    if len(flat) != groups * per:
+    if flat.numel() != groups * per:
         raise _error('set member %s (%s, dim %d): %d indices for %d groups of %d'
-                     % (member.layer, member.role, member.dim, len(flat), groups, per))
-    return [flat[g * per:(g + 1) * per] for g in range(groups)]
+                     % (member.layer, member.role, member.dim, flat.numel(), groups, per))
+    return flat.view(groups, per)
 
 
 # ---------------------------------------------------------------- the model
@@ -168,8 +177,7 @@ def _member_scores(tensor, dim, groups_idx, p):
     """Per group: the L1 (p=1) or L2 (p=2) norm of the tensor's slice."""
     t = tensor.detach().float().movedim(dim, 0).reshape(tensor.shape[dim], -1)
     per_index = t.abs().sum(1) if p == 1 else t.pow(2).sum(1)
-    idx = torch.tensor(groups_idx, dtype=torch.long)
-    per_group = per_index[idx].sum(1)
+    per_group = per_index[groups_idx].sum(1)
     return per_group if p == 1 else per_group.sqrt()
 
 
@@ -261,11 +269,11 @@ def plan(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), r
             continue
         scores = _scores(cset, m, importance, generator)
         order = torch.argsort(scores, stable=True)
-        removed = sorted(order[:groups - keep].tolist())
+        removed_t = torch.sort(order[:groups - keep]).values
+        removed = removed_t.tolist()
         members = []
         for mem in cset.members:
-            gi = _group_indices(mem, groups)
-            idx = sorted(i for g in removed for i in gi[g])
+            idx = torch.sort(_group_indices(mem, groups)[removed_t].flatten()).values
             members.append({'layer': mem.layer, 'role': mem.role, 'dim': mem.dim,
                             'indices': _ranges(idx)})
         out['sets'].append({'set': number, 'groups': groups, 'kept': keep, 'removed': removed,

@@ -191,3 +191,29 @@ def test_ratio_zero_changes_nothing():
     model = ResidualNet()
     r = prunedep.prune(model, torch.randn(1, 3, 8, 8), ratio=0.0)
     assert r.params_after == r.params_before and r.plan['sets'] == []
+
+
+class NormedMlp(nn.Module):
+    """A LayerNorm over the channels a set loses: zeroed channels still count
+    in its mean and variance, removed ones do not."""
+
+    def __init__(self):
+        super().__init__()
+        self.up = nn.Linear(4, 8)
+        self.norm = nn.LayerNorm(8)
+        self.down = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.down(self.norm(self.up(x)))
+
+
+def test_layer_norm_over_pruned_channels_checks_shapes_only():
+    torch.manual_seed(0)
+    model = NormedMlp().eval()
+    x = torch.randn(2, 4)
+    report = prunedep.prune(model, x, ratio=0.5, ignored_layers=['down:out'])
+    assert model.up.out_features == 4 and model.norm.normalized_shape == (4,)
+    assert report['check']['ok'] and report['check']['values'] is False
+    assert 'norm (LayerNorm)' in report['check']['notes'][0]
+    assert report.summary().endswith('check OK (shapes only)')
+    assert model(x).shape == (2, 3)

@@ -16,6 +16,13 @@ runs on each:
   3. with --verify, `prunedep verify --format=json`: every prunable set
      pruned and run (ok, failed, over-coupled) and its wall time.
 
+With --prune RATIO, instead of 1-3: `prunedep.prune` on every traced model
+in a child process (one torch thread, --timeout per model; models above
+--max-params, default 100e6, are left out), the layer producing the output
+ignored as 'NAME:out', then the pruned model run once more and its output
+shapes compared; writes CACHE_DIR/prune.json and CACHE_DIR/prune.md (the
+table of docs/pruning.md).
+
 Writes CACHE_DIR/zoo.json (every number, rewritten after each model) and
 CACHE_DIR/zoo.md (a summary table by family, one table per family, the
 blocked reasons and the failures); -o/--json choose other paths. The
@@ -635,10 +642,294 @@ def markdown(results, args):
     return "\n".join(lines) + "\n"
 
 
+# ---------------------------------------------------------------- --prune (prunedep.prune in place)
+PRUNE_MAX_PARAMS = 100e6
+SEG_HEAD = re.compile(r"(^|\.)(classifier\.4|low_classifier|high_classifier)$")
+HAND_IGNORED = {"llama_lm": ["lm_head"], "gpt2_lm": ["lm_head"], "lstm_lm": ["decoder"],
+                "yolov8_backbone": ["h15.cv2.conv", "h18.cv2.conv", "h21.cv2.conv"]}
+
+
+def call_order(model, inputs):
+    """Names of the conv/linear modules in the order of their last call."""
+    import torch
+    import torch.nn as nn
+    kinds = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d,
+             nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
+    order, hooks = [], []
+    for name, mod in model.named_modules():
+        if isinstance(mod, kinds):
+            def hook(m, i, o, name=name):
+                if name in order:
+                    order.remove(name)
+                order.append(name)
+            hooks.append(mod.register_forward_hook(hook))
+    try:
+        with torch.no_grad():
+            model(*inputs)
+    finally:
+        for h in hooks:
+            h.remove()
+    return order, {n: type(m).__name__ for n, m in model.named_modules()}
+
+
+def classifier_layers(entry, model, inputs):
+    """The layers that produce the model's final output, each 'NAME:out'
+    (only its outputs kept, as Torch-Pruning's ignored_layers): the last
+    Linear called (classification, video; squeezenet: its last conv), the
+    final conv of each segmentation head, lm_head/decoder and YOLO's three
+    output convs (hand-written), and for audio the `out` members of every
+    set that reaches a model output."""
+    order, types = call_order(model, inputs)
+    if entry.family == "audio":
+        # No one classifier: the `out` members of the sets that reach a model
+        # output (prunedep's own plan, nothing ignored).
+        import prunedep
+        plan = prunedep.prune_plan(model, inputs, ratio=0.5)
+        names = []
+        for s in plan["sets"]:
+            if s.get("outputs"):
+                names += [m["layer"] for m in s["members"] if m["role"] == "out" and m["layer"] not in names]
+        return [n + ":out" for n in names]
+    if entry.family == "segmentation":
+        names = [n for n in order if SEG_HEAD.search(n)]
+    elif entry.name in HAND_IGNORED:
+        names = HAND_IGNORED[entry.name]
+    else:  # the last Linear called (squeezenet has none: its last conv)
+        linears = [n for n in order if types[n] == "Linear"]
+        names = linears[-1:] or order[-1:]
+    return [n + ":out" for n in names]
+
+
+def output_shapes(out):
+    import torch
+    if isinstance(out, torch.Tensor):
+        return [list(out.shape)]
+    if isinstance(out, dict):
+        return [s for k in sorted(out) for s in output_shapes(out[k])]
+    if isinstance(out, (list, tuple)):
+        return [s for o in out for s in output_shapes(o)]
+    return []
+
+
+def prune_one(name, cache, ratio):
+    """Builds one model (eval, seeded, weights=None) on its traced input
+    shapes, prunes it with prunedep.prune and runs it once more; writes
+    CACHE/prune/NAME.json."""
+    import torch
+    torch.set_num_threads(1)
+    warnings.simplefilter("ignore")
+    import prunedep
+    entry = {e.name: e for e in zoo()}[name]
+    with open(os.path.join(cache, name + ".trace.json")) as f:
+        meta = json.load(f)
+    rec = {"name": name, "family": entry.family, "ratio": ratio, "status": "exception"}
+    out_path = os.path.join(cache, "prune", name + ".json")
+    started = time.time()
+    try:
+        torch.manual_seed(0)
+        model = entry.build().eval()
+        shapes = []
+        for flag in meta["input_shapes"]:
+            dims, _, dtype = flag.partition(":")
+            shapes.append((tuple(int(d) for d in dims.split("x")), I64 if dtype == "int64" else F32))
+        inputs = tuple(torch.randn(*s) if d == F32 else torch.randint(0, 2, s) for s, d in shapes)
+        rec["input"] = " ".join(meta["input_shapes"])
+        rec["ignored"] = classifier_layers(entry, model, inputs)
+        with torch.no_grad():
+            before = output_shapes(model(*inputs))
+        report = None
+        try:
+            report = prunedep.prune(model, inputs, ratio=ratio, importance="l1",
+                                    ignored_layers=rec["ignored"], check=True)
+        except prunedep.Error as e:
+            report = getattr(e, "report", None)
+            if report is None:
+                raise
+            rec["status"] = "check failed"
+            rec["mismatch"] = report["check"].get("mismatch")
+            rec["max_error"] = report["check"].get("max_error")
+        if report is not None:
+            for k in ("params_before", "params_after", "macs_before", "macs_after",
+                      "time_analyze", "time_plan", "time_prune", "time_check"):
+                rec[k] = report[k]
+            rec["sets_pruned"] = len(report["plan"]["sets"])
+            rec["sets_skipped"] = len(report["plan"]["skipped"])
+            rec["output_sets_pruned"] = sum(1 for s in report["plan"]["sets"] if s.get("outputs"))
+        if report is not None and report["forward_error"]:
+            fe = report["forward_error"]
+            rec["status"] = "forward_error"
+            rec["forward_error"] = {"error": fe["error"][:300], "source": fe["source"], "line": fe["line"],
+                                    "old_sizes": fe["old_sizes"][:3]}
+        elif rec["status"] != "check failed":
+            rec["max_error"] = report["check"].get("max_error")
+            # False: a pruned set goes through a LayerNorm/GroupNorm, checked by shape only
+            rec["check_values"] = report["check"].get("values", True)
+            with torch.no_grad():
+                after = output_shapes(model(*inputs))
+            rec["shapes"] = before
+            if after != before:
+                rec["status"] = "output shape changed"
+                rec["mismatch"] = "%s -> %s" % (before, after)
+            else:
+                rec["status"] = "OK"
+    except Exception as e:
+        rec["status"] = "exception"
+        rec["error"] = "%s: %s" % (type(e).__name__, " ".join(str(e).split())[:400])
+    rec["seconds"] = round(time.time() - started, 2)
+    with open(out_path, "w") as f:
+        json.dump(rec, f, indent=1, default=str)
+        f.write("\n")
+    return 0
+
+
+def run_prune(entries, args):
+    """--prune RATIO: prunedep.prune on every traced model, one child
+    process at a time; writes CACHE/prune.json and the markdown table."""
+    os.makedirs(os.path.join(args.cache, "prune"), exist_ok=True)
+    json_path = args.json or os.path.join(args.cache, "prune.json")
+    md_path = args.markdown or os.path.join(args.cache, "prune.md")
+    max_params = args.max_params or PRUNE_MAX_PARAMS
+    started = time.time()
+    results = []
+    for i, e in enumerate(entries, 1):
+        meta_path = os.path.join(args.cache, e.name + ".trace.json")
+        rec = {"name": e.name, "family": e.family}
+        if not os.path.exists(meta_path):
+            rec["status"] = "not traced (run run_zoo.py without --prune first)"
+        else:
+            with open(meta_path) as f:
+                meta = json.load(f)
+            rec["params_before"] = meta.get("params")
+            if not meta["ok"]:
+                rec["status"] = "not traced"
+            elif meta.get("params", 0) > max_params:
+                rec["status"] = "skipped (over %.0fM params)" % (max_params / 1e6)
+            else:
+                out = os.path.join(args.cache, "prune", e.name + ".json")
+                if os.path.exists(out):
+                    os.remove(out)
+                t0 = time.time()
+                try:
+                    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--prune-one", e.name,
+                                        args.cache, str(args.prune)],
+                                       timeout=args.timeout, capture_output=True, text=True)
+                    died = "exit %s: %s" % (r.returncode, first_error(r.stderr, r.returncode))
+                except subprocess.TimeoutExpired:
+                    died = "timeout after %.0f s" % args.timeout
+                if os.path.exists(out):
+                    with open(out) as f:
+                        rec = json.load(f)
+                else:
+                    rec.update(status="exception", error=died)
+                rec["wall_seconds"] = round(time.time() - t0, 1)
+        results.append(rec)
+        print("[%d/%d] %-28s %s %s" % (i, len(entries), e.name, rec["status"],
+                                       rec.get("wall_seconds", "")), flush=True)
+        with open(json_path, "w") as f:
+            json.dump({"schema": "prunedep-zoo-prune/1", "ratio": args.prune,
+                       "seconds": round(time.time() - started, 1), "models": results}, f, indent=1)
+            f.write("\n")
+        with open(md_path, "w") as f:
+            f.write(prune_markdown(results, args.prune))
+    print("%d models in %.0f s; wrote %s and %s" % (len(results), time.time() - started, md_path, json_path))
+    return 0
+
+
+def prune_cause(r):
+    """The gist of a failure, to group them."""
+    s = r["status"]
+    if s == "forward_error":
+        err = r["forward_error"]["error"]
+        why = "forward_error (the forward code holds a pruned size): "
+        if "shape '" in err:
+            return why + "a view/reshape (attention heads, hidden_dim, input_dim)"
+        if "must match the size" in err or "values to unpack" in err or "mat1 and mat2" in err:
+            return why + "a slice, split or broadcast"
+        if "hidden_size" in err:
+            return why + "an RNN cell's state"
+        return why + err.split(":")[0]
+    if s == "check failed":
+        return "check failed"
+    if s == "exception":
+        return "exception: " + r.get("error", "").split(":")[0]
+    return s
+
+
+def prune_markdown(results, ratio):
+    def m(v):
+        return "-" if v is None else ("%.2fM" % (v / 1e6) if v >= 1e5 else "%d" % v)
+
+    def g(v):
+        return "-" if v is None else "%.0fM" % (v / 1e6) if v >= 1e6 else "%.2fM" % (v / 1e6) if v >= 1e5 else "%d" % v
+
+    def t(v):
+        return "-" if v is None else "%.2f" % v if v >= 0.01 else "%.3f" % v
+
+    ran = [r for r in results if not r["status"].startswith(("skipped", "not traced"))]
+    ok = [r for r in ran if r["status"] == "OK"]
+    causes = collections.Counter(prune_cause(r) for r in ran if r["status"] != "OK")
+    lines = ["**%d of %d models pruned and checked OK** (ratio %s, L1; %d run, %d skipped)." % (
+        len(ok), len(ran), ratio, len(ran), len(results) - len(ran)), ""]
+    if causes:
+        lines += ["Failures by cause:", ""]
+        for cause, n in causes.most_common():
+            names = [r["name"] for r in ran if r["status"] != "OK" and prune_cause(r) == cause]
+            lines.append("- %s (%d): %s" % (cause, n, ", ".join(names)))
+        lines.append("")
+    skipped = [r for r in results if r["status"].startswith(("skipped", "not traced"))]
+    if skipped:
+        lines += ["Not run: " + "; ".join("%s (%s, %s params)" % (r["name"], r["status"], m(r.get("params_before")))
+                                         for r in skipped) + ".", ""]
+    for fam in FAMILIES:
+        rs = [r for r in results if r["family"] == fam]
+        if not rs:
+            continue
+        lines += ["### %s" % fam, "",
+                  "| model | input | ignored | result | params | MACs (conv+linear) | plan s | prune s | check |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in rs:
+            s = r["status"]
+            if s == "OK":
+                res, check = "OK", "OK (%.0e)" % r["max_error"] if r.get("max_error") else "OK"
+                if r.get("check_values") is False:
+                    check = "OK (shapes only: LayerNorm/GroupNorm)"
+            elif s == "check failed":
+                res = "pruned"
+                check = "**fails** (max error %s)" % ("%.2g" % r["max_error"] if r.get("max_error") is not None
+                                                      else (r.get("mismatch") or "")[:80])
+            elif s == "forward_error":
+                fe = r["forward_error"]
+                res = "**forward_error**"
+                check = "`%s`" % fe["error"].replace("|", "\\|")[:110]
+                if fe.get("line"):
+                    check += " at `%s`" % fe["line"].replace("|", "\\|")[:80]
+            elif s == "output shape changed":
+                res, check = "**output shape changed**", r.get("mismatch", "")[:100]
+            elif s == "exception":
+                res, check = "**exception**", (r.get("error") or "").replace("|", "\\|")[:160]
+            else:
+                res, check = s, "-"
+            params = ("%s → %s" % (m(r.get("params_before")), m(r.get("params_after")))
+                      if r.get("params_after") is not None else m(r.get("params_before")))
+            macs = ("%s → %s" % (g(r.get("macs_before")), g(r.get("macs_after")))
+                    if r.get("macs_before") is not None else "-")
+            ignored = r.get("ignored", [])
+            ign = ", ".join("`%s`" % x for x in ignored[:3]) or "-"
+            if len(ignored) > 3:
+                ign += " and %d more" % (len(ignored) - 3)
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                r["name"], r.get("input", "-"), ign, res, params, macs,
+                t(r.get("time_plan")), t(r.get("time_prune")), check))
+        lines.append("")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- main
 def main(argv):
     if len(argv) >= 2 and argv[1] == "--trace-one":
         return trace_one(argv[2], argv[3])
+    if len(argv) >= 2 and argv[1] == "--prune-one":
+        return prune_one(argv[2], argv[3], float(argv[4]))
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("cache", help="directory for the traced models, logs and reports")
@@ -657,6 +948,10 @@ def main(argv):
     p.add_argument("--timeout", type=float, default=900, help="seconds per prunedep analysis (default 900)")
     p.add_argument("--trace-timeout", type=float, default=1200, help="seconds per trace (default 1200)")
     p.add_argument("--max-params", type=float, default=0, help="leave out models with more parameters")
+    p.add_argument("--prune", type=float, metavar="RATIO",
+                   help="instead of the analysis: prunedep.prune every traced model at RATIO in a child "
+                        "process (classifier ignored, output shapes checked); writes CACHE/prune.json "
+                        "and CACHE/prune.md; --timeout is per model, --max-params defaults to 100e6")
     p.add_argument("--report-only", action="store_true",
                    help="rewrite the markdown report from the JSON summary, run nothing")
     p.add_argument("--json", help="the JSON summary (default CACHE/zoo.json)")
@@ -680,6 +975,8 @@ def main(argv):
                                       " | ".join(" ".join(shape_flag(s, d) for s, d in alt) for alt in e.inputs)))
         return 0
     os.makedirs(args.cache, exist_ok=True)
+    if args.prune is not None:
+        return run_prune(entries, args)
     logs = os.path.join(args.cache, "logs")
     os.makedirs(logs, exist_ok=True)
     json_path = args.json or os.path.join(args.cache, "zoo.json")

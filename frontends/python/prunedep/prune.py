@@ -79,14 +79,15 @@ def _expand(ranges):
 def _ranges(indices):
     """Sorted indices (a list or a 1-d tensor) as [start, end) ranges (the
     channel-groups format)."""
-    t = torch.as_tensor(indices, dtype=torch.long).flatten()
-    if t.numel() == 0:
-        return []
-    # A range ends wherever the next index is not one more.
-    breaks = torch.nonzero(t[1:] - t[:-1] != 1).flatten() + 1
-    starts = torch.cat([t[:1], t[breaks]]).tolist()
-    ends = torch.cat([t[breaks - 1] + 1, t[-1:] + 1]).tolist()
-    return [[a, b] for a, b in zip(starts, ends)]
+    if isinstance(indices, torch.Tensor):
+        indices = indices.tolist()  # a plain loop beats a few torch calls per member
+    out = []
+    for i in indices:
+        if out and out[-1][1] == i:
+            out[-1][1] = i + 1
+        else:
+            out.append([i, i + 1])
+    return out
 
 
 def _group_indices(member, groups):

@@ -332,49 +332,40 @@ void split(MapContext &c, const MapSource &s) {
 int64_t undrop(int64_t e, int64_t dim) { return e < dim ? e : e + 1; }
 int64_t drop(int64_t d, int64_t dim) { return d < dim ? d : d - 1; }
 
-void unbind(MapContext &c, const MapSource &s) {
-  TensorRef in = operandRef(0);
-  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(in));
+// unbind and stack: `whole` has `dim`, and each slice (the results of an
+// unbind, the operands of a stack) is one index of it, without that dim.
+// An index of `dim` is a whole slice: a block there stops. Every other dim of
+// the whole ties with the slices' dims, once per dim (alreadyTied).
+void wholeAndSlices(MapContext &c, const MapSource &s, TensorRef whole, bool slicesAreResults,
+                    const char *op, const char *indexIs) {
+  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(whole));
   if (!dim)
-    return c.stop(s.block, "the unbind dim is out of range");
-  if (!s.tensor.isResult && s.dim == *dim)
-    return c.stop(s.block, "each index of dim " + std::to_string(*dim) + " is a result of its own");
-  int64_t d = s.tensor.isResult ? undrop(s.dim, *dim) : s.dim;
+    return c.stop(s.block, std::string("the ") + op + " dim is out of range");
+  bool onWhole = s.tensor == whole, onSlice = s.tensor.isResult == slicesAreResults && !onWhole;
+  if (onWhole && s.dim == *dim)
+    return c.stop(s.block, "each index of dim " + std::to_string(*dim) + " is " + indexIs);
+  int64_t d = onWhole ? s.dim : undrop(s.dim, *dim); // the whole's dim
+  auto slices = [&] { return slicesAreResults ? c.tensorResults() : c.tensorOperands(); };
   MapMemo &m = c.memo();
   if (!m.laidOut) {
     m.laidOut = true;
-    m.uniformDims = uniformDims(c, in, c.tensorResults(), [&](int64_t e) -> std::optional<int64_t> {
+    m.uniformDims = uniformDims(c, whole, slices(), [&](int64_t e) -> std::optional<int64_t> {
       return e == *dim ? std::nullopt : std::optional<int64_t>(drop(e, *dim));
     });
   }
-  if ((s.tensor.isResult || s.tensor == in) && alreadyTied(m, d))
+  if ((onWhole || onSlice) && alreadyTied(m, d))
     return;
-  c.tieTo(s, in, d);
-  tieAll(c, s, c.tensorResults(), drop(d, *dim));
+  c.tieTo(s, whole, d);
+  tieAll(c, s, slices(), drop(d, *dim));
 }
 
-// stack: unbind's inverse. The inputs (all of one shape) gain `dim`, along
-// which each index is one whole input: that dim stops; every other dim of
-// every input ties with the result's.
+void unbind(MapContext &c, const MapSource &s) {
+  wholeAndSlices(c, s, operandRef(0), true, "unbind", "a result of its own");
+}
+
+// stack: unbind's inverse. The inputs (all of one shape) gain `dim`.
 void stack(MapContext &c, const MapSource &s) {
-  TensorRef out = resultRef(0);
-  std::optional<int64_t> dim = normalizeDim(c.map().intArg(c.op(), Key::Dim).value_or(0), c.rank(out));
-  if (!dim)
-    return c.stop(s.block, "the stack dim is out of range");
-  if (s.tensor.isResult && s.dim == *dim)
-    return c.stop(s.block, "each index of dim " + std::to_string(*dim) + " is one of the stacked tensors");
-  int64_t d = s.tensor.isResult ? s.dim : undrop(s.dim, *dim); // the result's dim
-  MapMemo &m = c.memo();
-  if (!m.laidOut) {
-    m.laidOut = true;
-    m.uniformDims = uniformDims(c, out, c.tensorOperands(), [&](int64_t e) -> std::optional<int64_t> {
-      return e == *dim ? std::nullopt : std::optional<int64_t>(drop(e, *dim));
-    });
-  }
-  if (alreadyTied(m, d))
-    return;
-  c.tieTo(s, out, d);
-  tieAll(c, s, c.tensorOperands(), drop(d, *dim));
+  wholeAndSlices(c, s, resultRef(0), false, "stack", "one of the stacked tensors");
 }
 
 void select(MapContext &c, const MapSource &s) {

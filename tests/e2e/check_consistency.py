@@ -26,8 +26,12 @@ exits 1 if any check has one, 0 otherwise.
 import argparse
 import itertools
 import json
+import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import driver  # noqa: E402
 
 PASSES = 'channel-dependency,input-channel-dependency,channel-groups'
 EXAMPLES = 10
@@ -38,11 +42,7 @@ def run_driver(prunedep, model, facts):
     """The driver's JSON report. A failing driver is reported but whatever
     JSON it printed is still checked: a pass that gave up must not hide the
     results of the others."""
-    cmd = [prunedep, '--format=json', '--passes=' + PASSES, model]
-    if model.endswith('.pt'):
-        with open(facts) as f:
-            for shape in json.load(f)['input_shapes']:
-                cmd += ['--input-shape', shape]
+    cmd = driver.command(prunedep, model, facts, '--format=json', '--passes=' + PASSES)
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         print('note: prunedep exited %d: %s' % (r.returncode, r.stderr.strip()[:500]))

@@ -30,8 +30,12 @@ Prints the violations (up to 10 per check) and exits 1 if there is any.
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import driver  # noqa: E402
 
 PASSES = 'channel-groups,channel-groups{granularity=head},attention-heads'
 EXAMPLES = 10
@@ -39,11 +43,7 @@ HEAD_DIM_STOP = 'keeps head_dim whole'
 
 
 def run_driver(prunedep, model, facts):
-    cmd = [prunedep, '--format=json', '--passes=' + PASSES, model]
-    if model.endswith('.pt'):
-        with open(facts) as f:
-            for shape in json.load(f)['input_shapes']:
-                cmd += ['--input-shape', shape]
+    cmd = driver.command(prunedep, model, facts, '--format=json', '--passes=' + PASSES)
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit('error: prunedep exited %d: %s' % (r.returncode, r.stderr.strip()[:500]))

@@ -120,6 +120,10 @@ CASES = {
     'plain-zip': (plain_zip, ['a zip archive but not a TorchScript archive']),
     'forward-raises': (lambda w, m: [os.path.join(m, 'checked_input.pt'), '--input-shape', '1x3x4x4'],
                        ['forward failed on input shape(s) 1x3x4x4', 'input smaller than 8x8']),
+    # Two layers' weights in one storage through different views.
+    'overlapping-weights': (lambda w, m: [os.path.join(m, 'shared_view.pt'), '--input-shape', '2x6'],
+                            ["'b' shares entries with the weight of 'a' through a different view",
+                             'cannot tell which entries of one are which of the other']),
     'zero-dim': (resnet('1x3x0x224'), ["--input-shape '1x3x0x224'", 'dimension 0 must be at least 1']),
     'negative-dim': (resnet('1x-3x224x224'), ['dimension -3 must be at least 1']),
     'huge-dim': (resnet('1x3x99999999999x224'), ['would take 244.5 TiB', 'refuses inputs above 1.0 GiB']),

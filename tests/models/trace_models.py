@@ -358,6 +358,20 @@ class Identity(nn.Module):
         return x
 
 
+class SharedView(nn.Module):
+    """b's weight is a transposed view of a's (one storage, other strides):
+    prunedep cannot tell which entries are which and must say so."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(6, 6)
+        self.b = nn.Linear(6, 6)
+        self.b.weight = nn.Parameter(self.a.weight.detach().t())
+
+    def forward(self, x):
+        return self.b(self.a(x))
+
+
 class CheckedInput(nn.Module):
     """Scripted; raises on inputs smaller than 8x8 (run by the tests with
     4x4: the model's own message must reach the user)."""
@@ -896,6 +910,7 @@ MODELS = {
     "nested_output": (NestedOutput, [(1, 3, 16, 16)], "trace"),
     "identity": (Identity, [(1, 3, 16, 16)], "trace"),
     "checked_input": (CheckedInput, [(1, 3, 16, 16)], "script"),
+    "shared_view": (SharedView, [(2, 6)], "trace"),
 }
 
 # Lines (without the trailing loc) the lowered IR of a hand-written model

@@ -5,6 +5,7 @@
 #include "frontends/PruningVerifier.h"
 #include "frontends/torchscript/Loader.h"
 #include "frontends/torchscript/Messages.h"
+#include "frontends/verify/ExampleInputs.h"
 #include "frontends/verify/Interpreter.h"
 
 #include <ATen/ATen.h>
@@ -20,25 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// The graph's inputs: seeded random floats, small integers (valid ids for
-// embeddings), as the frontend's shape run makes them.
-std::vector<at::Tensor> makeInputs(const Graph &g) {
-  at::manual_seed(0);
-  std::vector<at::Tensor> out;
-  for (const Value *in : g.inputs()) {
-    const Type *t = in->type();
-    if (!t->isTensor())
-      throw Error("input " + std::string(in->name().str()) + " is not a tensor");
-    bool floating = t->dtype() == DType::F32 || t->dtype() == DType::F64 || t->dtype() == DType::F16 ||
-                    t->dtype() == DType::BF16;
-    if (floating)
-      out.push_back(at::randn(t->shape(), at::kFloat));
-    else
-      out.push_back(at::randint(0, 2, t->shape(), at::kLong));
-  }
-  return out;
-}
 
 // A member as the reports name it: conv1, fc:in, encoder.pos_embedding@2.
 std::string memberName(const ChannelMember &m) {
@@ -56,7 +38,7 @@ void verify(const VerifyOptions &o, VerifyOutput &out) {
   auto t0 = Clock::now();
   at::set_num_threads(std::max(1, at::get_num_interop_threads()));
   at::NoGradGuard noGrad;
-  Interpreter it(*o.graph, *o.registry, ts::loadArchive(o.modelPath), makeInputs(*o.graph));
+  Interpreter it(*o.graph, *o.registry, ts::loadArchive(o.modelPath), exampleInputs(*o.graph));
   it.runBaseline();
   out.baselineSeconds = secondsSince(t0);
   const std::vector<ChannelSet> &sets = o.groups->sets;

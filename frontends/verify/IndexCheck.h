@@ -10,7 +10,7 @@
 // mean along it, shrinking GroupNorm groups) are skipped: their kept values
 // change by design.
 #pragma once
-#include "frontends/verify/Pruning.h"
+#include "passes/prune/Pruning.h"
 #include "ir/ChannelMap.h"
 
 #include <ATen/core/Tensor.h>

@@ -3,9 +3,9 @@
 #include "frontends/torchscript/Messages.h"
 #include "frontends/verify/IndexCheck.h"
 #include "frontends/verify/ModuleCall.h"
-#include "frontends/verify/PrunedAttributes.h"
 #include "ir/Attribute.h"
 #include "ir/Printer.h"
+#include "passes/prune/PrunedAttributes.h"
 
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
@@ -39,33 +39,38 @@ const ChannelMap *Interpreter::mapOf(const Op &op) const {
   return r && r->channelMap ? &*r->channelMap : nullptr;
 }
 
+torch::jit::Module submodule(torch::jit::Module root, std::string_view path) {
+  torch::jit::Module m = root;
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    size_t dot = rest.find('.');
+    std::string part(rest.substr(0, dot));
+    if (!m.hasattr(part) || !m.attr(part).isModule())
+      throw Error("the model has no module '" + std::string(path) + "'");
+    m = m.attr(part).toModule();
+    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+  }
+  return m;
+}
+
 torch::jit::Module &Interpreter::moduleAt(Symbol path) {
   auto it = modules_.find(path.id());
   if (it != modules_.end())
     return it->second;
-  torch::jit::Module m = model_;
-  std::string_view rest = path.str();
-  while (!rest.empty()) {
-    size_t dot = rest.find('.');
-    std::string part(rest.substr(0, dot));
-    if (!m.hasattr(part))
-      throw Error("the model has no module '" + std::string(path.str()) + "'");
-    m = m.attr(part).toModule();
-    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
-  }
-  return modules_.emplace(path.id(), m).first->second;
+  return modules_.emplace(path.id(), submodule(model_, path.str())).first->second;
 }
 
 // A parameter or buffer by its path (the `name` attribute the map names), or
 // zeros of the IR's shape for a constant whose data the IR does not carry
 // (shapes are what a pruning run checks).
-at::Tensor Interpreter::storedTensor(const Op &op) {
+at::Tensor Interpreter::storedTensor(const Op &op, torch::jit::Module *root) {
   const ChannelMap *map = mapOf(op);
   const Attribute *name = map ? map->attrArg(op, ChannelMapKey::Name) : nullptr;
   if (name && name->isStr()) {
     const std::string &path = name->getStr();
     size_t dot = path.rfind('.');
-    torch::jit::Module &owner = moduleAt(Symbol::get(dot == std::string::npos ? "" : path.substr(0, dot)));
+    std::string ownerPath = dot == std::string::npos ? "" : path.substr(0, dot);
+    torch::jit::Module owner = root ? submodule(*root, ownerPath) : moduleAt(Symbol::get(ownerPath));
     std::string leaf = dot == std::string::npos ? path : path.substr(dot + 1);
     if (!owner.hasattr(leaf) || !owner.attr(leaf).isTensor())
       throw Error("the model has no tensor '" + path + "'");
@@ -96,8 +101,65 @@ std::vector<at::Tensor> Interpreter::execute(const Op &op, const std::vector<at:
     return callModulePruned(op, *map, m, operands, cuts ? *cuts : std::vector<MemberCut>{}, p);
   }
   if (p)
-    return caller_.call(op, operands, prunedAttributes(op, map, *p, operands));
+    return caller_.call(op, operands, prunedAttributes(op, registry_.lookup(op.kind()), *p));
   return caller_.call(op, operands, op.attrs());
+}
+
+// A layer whose ATen call the verifier knows takes its tensors from the
+// pruned model; any other leaf (pooling, an activation: no tensors) runs the
+// original's forward.
+std::vector<at::Tensor> Interpreter::executeOnPruned(const Op &op, const std::vector<at::Tensor> &operands,
+                                                     const Pruning &p, torch::jit::Module &pruned) {
+  const ChannelMap *map = mapOf(op);
+  if (map && map->kind == ChannelMapKind::Parameter)
+    return {storedTensor(op, &pruned)};
+  if (op.isModuleCall()) {
+    if (map && holdsLayerTensors(*map)) {
+      torch::jit::Module m = submodule(pruned, op.modulePath().str());
+      return callLayer(op, *map, slicedLayerTensors(op, *map, m, {}, nullptr), operands);
+    }
+    torch::jit::Module &m = moduleAt(op.modulePath());
+    if (runsOwnForward(op, m))
+      return callModuleForward(m, operands);
+    throw Error("cannot run module " + std::string(op.modulePath().str()) + " (" +
+                std::string(op.moduleType().str()) + ") of the pruned model: no forward of its own");
+  }
+  return caller_.call(op, operands, prunedAttributes(op, registry_.lookup(op.kind()), p));
+}
+
+std::vector<at::Tensor> Interpreter::runPrunedModel(torch::jit::Module pruned, const Pruning &p) {
+  std::vector<at::Tensor> values(g_.valueIdBound());
+  for (size_t i = 0; i < g_.inputs().size(); ++i)
+    values[g_.inputs()[i]->id()] = inputs_.at(i);
+  for (const Op &op : g_.ops()) {
+    std::vector<at::Tensor> operands;
+    for (const Value *v : op.operands())
+      operands.push_back(values[v->id()]);
+    std::vector<at::Tensor> results;
+    try {
+      results = executeOnPruned(op, operands, p, pruned);
+    } catch (const c10::Error &e) {
+      throw Error(describeOp(op) + ": " + ts::condenseTorchMessage(e.what_without_backtrace()));
+    } catch (const Error &) {
+      throw;
+    } catch (const std::exception &e) {
+      throw Error(describeOp(op) + ": " + ts::condenseTorchMessage(e.what()));
+    }
+    if (results.size() != op.numResults())
+      throw Error(describeOp(op) + ": gave " + std::to_string(results.size()) + " tensors for " +
+                  std::to_string(op.numResults()) + " results");
+    for (unsigned r = 0; r < op.numResults(); ++r) {
+      std::vector<int64_t> expected = p.predictedShape(op.result(r));
+      if (results[r].sizes() != c10::IntArrayRef(expected))
+        throw Error(describeOp(op) + ": gave " + shapeText(results[r].sizes()) + " where the groups predict " +
+                    shapeText(expected));
+      values[op.result(r)->id()] = results[r];
+    }
+  }
+  std::vector<at::Tensor> out;
+  for (const Value *v : g_.outputs())
+    out.push_back(values[v->id()]);
+  return out;
 }
 
 void Interpreter::runBaseline() {

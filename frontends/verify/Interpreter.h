@@ -8,7 +8,7 @@
 // the group's footprint, not of the model.
 #pragma once
 #include "frontends/verify/FunctionCall.h"
-#include "frontends/verify/Pruning.h"
+#include "passes/prune/Pruning.h"
 #include "ir/OpRegistry.h"
 
 #include <ATen/core/Tensor.h>
@@ -35,13 +35,26 @@ public:
   // shape the analysis predicts.
   std::optional<std::string> run(const Pruning &p, bool predictedShapes);
 
+
+  // Runs every op, from the inputs, on `pruned`: a model whose layers and
+  // stored tensors already hold the tensors pruned by `p` (PrunedModel.h),
+  // with the attributes `p` recomputes. No value is reused from the
+  // unpruned run, so under the tracer this records the whole pruned
+  // forward. Returns the graph's outputs; throws pd::Error naming the op.
+  std::vector<at::Tensor> runPrunedModel(torch::jit::Module pruned, const Pruning &p);
+
+  // The unpruned run's value of `v` (after runBaseline).
+  const at::Tensor &baselineValue(const Value *v) const { return baseline_.at(v->id()); }
+
 private:
+  std::vector<at::Tensor> executeOnPruned(const Op &op, const std::vector<at::Tensor> &operands,
+                                          const Pruning &p, torch::jit::Module &pruned);
   std::vector<at::Tensor> execute(const Op &op, const std::vector<at::Tensor> &operands, const Pruning *p);
   // The value check of IndexCheck.h for one op; the reason when it fails.
   std::optional<std::string> checkValues(const Op &op, const Pruning &p);
   const ChannelMap *mapOf(const Op &op) const;
   torch::jit::Module &moduleAt(Symbol path);
-  at::Tensor storedTensor(const Op &op);
+  at::Tensor storedTensor(const Op &op, torch::jit::Module *root = nullptr);
 
   const Graph &g_;
   const OpRegistry &registry_;
@@ -51,6 +64,10 @@ private:
   std::unordered_map<uint32_t, torch::jit::Module> modules_; // by path symbol id
   FunctionCaller caller_;
 };
+
+// The module at `path` ("layer1.0.conv1") under `root`; throws pd::Error when
+// there is none.
+torch::jit::Module submodule(torch::jit::Module root, std::string_view path);
 
 // "%x (aten::view) in layer1.0" - an op as the verifier's messages name it.
 std::string describeOp(const Op &op);

@@ -8,12 +8,14 @@
 // through its tensors (MultiheadAttention's out_proj, run as F.linear on its
 // weight) has no forward of its type: it always runs as the ATen call.
 #pragma once
-#include "frontends/verify/Pruning.h"
+#include "passes/prune/Pruning.h"
 #include "ir/ChannelMap.h"
 
 #include <ATen/core/Tensor.h>
 #include <torch/csrc/jit/api/module.h>
 
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace pd::verify {
@@ -32,6 +34,23 @@ std::vector<at::Tensor> callModuleForward(torch::jit::Module &m, const std::vect
 std::vector<at::Tensor> callModulePruned(const Op &op, const ChannelMap &map, torch::jit::Module &m,
                                          const std::vector<at::Tensor> &in,
                                          const std::vector<MemberCut> &cuts, const Pruning *p);
+
+// The tensors of layer `m` that its ATen call uses (weight, bias, norm
+// statistics), by attribute name, sliced by `cuts` (none: as they are).
+std::vector<std::pair<std::string, at::Tensor>> slicedLayerTensors(const Op &op, const ChannelMap &map,
+                                                                   torch::jit::Module &m,
+                                                                   const std::vector<MemberCut> &cuts,
+                                                                   const Pruning *p);
+
+// Whether layers of this channel map hold tensors the pruning slices (and
+// callLayer knows their ATen call).
+bool holdsLayerTensors(const ChannelMap &map);
+
+// The ATen call of the layer's type on `tensors` (as slicedLayerTensors
+// gives them, or as a pruned model holds them).
+std::vector<at::Tensor> callLayer(const Op &op, const ChannelMap &map,
+                                  const std::vector<std::pair<std::string, at::Tensor>> &tensors,
+                                  const std::vector<at::Tensor> &in);
 
 // `t` without indices `removed` of dim `dim`.
 at::Tensor dropIndices(const at::Tensor &t, int64_t dim, const std::vector<int64_t> &removed);

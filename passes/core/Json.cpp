@@ -1,5 +1,8 @@
 #include "passes/core/Json.h"
 
+#include <charconv>
+#include <cmath>
+
 namespace pd {
 
 std::string jsonQuote(std::string_view s) {
@@ -98,6 +101,15 @@ JsonWriter &JsonWriter::value(int64_t i) {
 JsonWriter &JsonWriter::value(bool b) {
   separate();
   os_ << (b ? "true" : "false");
+  return *this;
+}
+JsonWriter &JsonWriter::value(double d) {
+  if (!std::isfinite(d))
+    return null();
+  separate();
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  os_.write(buf, r.ptr - buf);
   return *this;
 }
 JsonWriter &JsonWriter::null() {

@@ -1,5 +1,7 @@
-// A small streaming JSON writer for the `prunedep/1` output. Only writing is
-// needed (readers are other tools), so a dependency would buy nothing here.
+// A small streaming JSON writer for the `prunedep/1` output: reports of a
+// million-op graph write millions of names, and this writes them straight to
+// the stream. The one JSON prunedep reads back, a saved pruning plan, is
+// parsed with nlohmann_json (passes/prune/PlanJson.cpp).
 #pragma once
 #include <cstdint>
 #include <ostream>
@@ -23,6 +25,9 @@ public:
   JsonWriter &value(int i) { return value(static_cast<int64_t>(i)); }
   JsonWriter &value(uint64_t i) { return value(static_cast<int64_t>(i)); }
   JsonWriter &value(bool b);
+  // The shortest text that reads back as `d` (0.5, 1e-05); null for a NaN or
+  // an infinity, which JSON cannot spell.
+  JsonWriter &value(double d);
   JsonWriter &null();
   JsonWriter &stringArray(const std::vector<std::string> &items);
   // Line break (for readability between top-level results); no semantic effect.

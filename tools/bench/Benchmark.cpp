@@ -15,7 +15,9 @@
 // passes stay near 10; RoundStats.h, Tables.h). For
 // resnet50 and vit_b_16 (traced into build/tests/models) it measures the
 // frontend's stages against torch::jit::load plus one forward pass
-// (FrontendMeasure.h). Last, a summary table in Markdown for docs/performance.md.
+// (FrontendMeasure.h), and `prunedep prune`'s plan and prune on resnet50, densenet121
+// and vit_b_16 next to their analysis (PruneMeasure.h). Last, summary tables
+// in Markdown for docs/performance.md.
 //
 // Plain chrono loops, not Google Benchmark: each measurement is one run of a
 // workload of up to seconds at a fixed size, repeated a few times (minimum
@@ -31,6 +33,7 @@
 #include "ir/Printer.h"
 #include "tools/common/ModuleLoader.h"
 #include "tools/bench/FrontendMeasure.h"
+#include "tools/bench/PruneMeasure.h"
 #include "tools/bench/GraphMeasure.h"
 #include "tools/bench/Records.h"
 #include "tools/bench/RoundStats.h"
@@ -286,6 +289,45 @@ void printFrontendMarkdown(std::map<std::string, Measured> &frontend) {
   }
 }
 
+// plan + prune of `prunedep prune` on three models, next to the analysis.
+std::map<std::string, Measured> measurePrunes(const Options &opt) {
+  std::map<std::string, Measured> pruned;
+  std::printf("\n== prunedep prune, ratio 0.5, L1, in one process (seconds, minimum of %u) ==\n", opt.reps);
+  if (findPrunerModule().empty() || findFrontendModule().empty()) {
+    std::printf("skipped: the pruner module (libprunedep_prune.so) is not built\n");
+    return pruned;
+  }
+  for (const char *model : {"resnet50", "densenet121", "vit_b_16"}) {
+    std::string pt = opt.modelsDir + "/" + model + ".pt", json = opt.modelsDir + "/" + model + ".json";
+    if (!exists(pt) || !exists(json)) {
+      std::printf("%s: skipped (%s not traced; meson compile model-%s)\n", model, pt.c_str(), model);
+      continue;
+    }
+    Measured m = runChild({"--measure-prune", pt, inputShapesOf(json), std::to_string(opt.reps)})[0];
+    if (!m.error.empty()) {
+      std::printf("%s: %s\n", model, m.error.c_str());
+      continue;
+    }
+    std::printf("%-12s channel-groups %.3f | plan %.3f  prune %.3f  = %.3f | params %.0f -> %.0f\n", model,
+                m.time["channel-groups"], m.time["plan"], m.time["prune"], m.time["plan"] + m.time["prune"],
+                m.count["params before"], m.count["params after"]);
+    pruned[model] = m;
+  }
+  return pruned;
+}
+
+void printPruneMarkdown(std::map<std::string, Measured> &pruned) {
+  if (pruned.empty())
+    return;
+  std::printf("\n| model (ops) | channel-groups | plan | prune | plan + prune | sets pruned | params |\n"
+              "|---|---:|---:|---:|---:|---:|---|\n");
+  for (auto &[model, m] : pruned)
+    std::printf("| %s (%.0f) | %.3f s | %.3f s | %.3f s | %.3f s | %.0f | %.1fM -> %.1fM |\n", model.c_str(),
+                m.count["ops"], m.time["channel-groups"], m.time["plan"], m.time["prune"],
+                m.time["plan"] + m.time["prune"], m.count["sets pruned"], m.count["params before"] / 1e6,
+                m.count["params after"] / 1e6);
+}
+
 unsigned positiveCount(const char *option, const std::string &text) {
   size_t used = 0;
   unsigned long v = 0;
@@ -320,6 +362,8 @@ int main(int argc, char **argv) {
     }
     if (argc == 5 && std::string(argv[1]) == "--measure-frontend")
       return measureFrontend(argv[2], argv[3], static_cast<unsigned>(std::stoul(argv[4])));
+    if (argc == 5 && std::string(argv[1]) == "--measure-prune")
+      return measurePrune(argv[2], argv[3], static_cast<unsigned>(std::stoul(argv[4])));
   } catch (const std::exception &e) {
     std::cerr << "prunedep-bench " << argv[1] << ": bad arguments (" << e.what() << ")\n";
     return 2;
@@ -386,12 +430,15 @@ int main(int argc, char **argv) {
       measureShape(opt, shapeName, res);
       printShapeTable(res, shapeName);
     }
-    std::map<std::string, Measured> frontend;
-    if (opt.frontend)
+    std::map<std::string, Measured> frontend, pruned;
+    if (opt.frontend) {
       frontend = measureFrontends(opt);
+      pruned = measurePrunes(opt);
+    }
     if (!res.sizes.empty())
       printSummaryMarkdown(res);
     printFrontendMarkdown(frontend);
+    printPruneMarkdown(pruned);
   } catch (const std::exception &e) {
     std::cerr << "prunedep-bench: " << e.what() << "\n";
     return 1;

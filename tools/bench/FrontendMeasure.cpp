@@ -9,25 +9,6 @@
 #include <limits>
 
 namespace pd::bench {
-namespace {
-
-// "1x3x224x224,1x128:int64": one --input-shape value per input, checked by
-// the driver's parser (so a bad shape from a model's .json is a message, not
-// an exception from std::stoll or a huge allocation).
-std::vector<TensorInputSpec> parseShapes(const std::string &shapes) {
-  std::vector<TensorInputSpec> specs;
-  size_t start = 0;
-  while (true) {
-    size_t comma = shapes.find(',', start);
-    specs.push_back(parseInputShape(shapes.substr(start, comma - start)));
-    if (comma == std::string::npos)
-      return specs;
-    start = comma + 1;
-  }
-}
-
-} // namespace
-
 constexpr const char *kFrontendWhat = "the TorchScript frontend";
 
 std::string findFrontendModule() {
@@ -54,7 +35,7 @@ int measureFrontend(const std::string &modelPath, const std::string &inputShapes
   FrontendOptions opts;
   opts.modelPath = modelPath;
   try {
-    opts.inputs = parseShapes(inputShapes);
+    opts.inputs = parseInputShapes(inputShapes);
   } catch (const Error &e) {
     emitError(std::string(modelPath) + ": " + e.what());
     return 1;

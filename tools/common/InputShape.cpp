@@ -96,4 +96,16 @@ TensorInputSpec parseInputShape(const std::string &text) {
   return spec;
 }
 
+std::vector<TensorInputSpec> parseInputShapes(const std::string &shapes) {
+  std::vector<TensorInputSpec> specs;
+  size_t start = 0;
+  while (true) {
+    size_t comma = shapes.find(',', start);
+    specs.push_back(parseInputShape(shapes.substr(start, comma - start)));
+    if (comma == std::string::npos)
+      return specs;
+    start = comma + 1;
+  }
+}
+
 } // namespace pd

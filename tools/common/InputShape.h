@@ -5,6 +5,7 @@
 #include "frontends/TorchScriptFrontend.h"
 
 #include <string>
+#include <vector>
 
 namespace pd {
 
@@ -13,5 +14,9 @@ namespace pd {
 // or a tensor above kMaxInputBytes: a bad shape is bad input (exit 1), like a
 // bad model.
 TensorInputSpec parseInputShape(const std::string &text);
+
+// "1x3x224x224,1x128:int64": one shape per input, comma-separated (how the
+// benchmark passes a model's shapes to its children).
+std::vector<TensorInputSpec> parseInputShapes(const std::string &shapes);
 
 } // namespace pd

@@ -82,6 +82,14 @@ CommandLine parseCommandLine(int argc, char **argv) {
   return cl;
 }
 
+static bool endsWith(const std::string &s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool isTorchScriptPath(const std::string &p) {
+  return endsWith(p, ".pt") || endsWith(p, ".pth") || endsWith(p, ".zip") || endsWith(p, ".torchscript");
+}
+
 std::string helpText() {
   return R"(usage: prunedep [options] [INPUT]
 
@@ -121,6 +129,11 @@ prunedep verify MODEL.pt --input-shape SHAPE [--rules FILE] [--load-plugin FILE]
   proves the channel groups with LibTorch: prunes one channel group at a time,
   runs the pruned model and checks every group is complete and minimal
   (see `prunedep verify --help`)
+
+prunedep prune MODEL --ratio R [-o OUT] [--plan-out FILE] [...]
+  prunes the model: removes that share of every channel set's groups from every
+  coupled layer and writes the pruned model (.pt) or pruned IR (.pdir), with the
+  plan as JSON (see `prunedep prune --help`)
 )";
 }
 

@@ -48,4 +48,8 @@ struct CommandLine {
 CommandLine parseCommandLine(int argc, char **argv);
 std::string helpText();
 
+// Whether INPUT names a TorchScript archive (.pt, .pth, .zip, .torchscript);
+// anything else is read as IR.
+bool isTorchScriptPath(const std::string &path);
+
 } // namespace pd

@@ -14,6 +14,7 @@
 #include "passes/report/TextStyle.h"
 #include "tools/prunedep/CommandLine.h"
 #include "tools/prunedep/DefaultModel.h"
+#include "tools/prunedep/PruneCommand.h"
 #include "tools/prunedep/Report.h"
 #include "tools/prunedep/ReportOutput.h"
 #include "tools/prunedep/TorchScriptLoader.h"
@@ -35,16 +36,6 @@ namespace {
 
 // The pipeline when --passes is not given: the five dependency analyses.
 constexpr const char *kDefaultPipeline = PD_DEFAULT_PIPELINE;
-
-bool endsWith(const std::string &s, const char *suffix) {
-  std::string_view x(suffix);
-  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
-}
-
-bool isTorchScriptPath(const std::string &p) {
-  return endsWith(p, ".pt") || endsWith(p, ".pth") || endsWith(p, ".zip") ||
-         endsWith(p, ".torchscript");
-}
 
 void listPasses(const PassRegistry &reg, std::ostream &os) {
   os << "passes (use with --passes=a,b{option=value}):\n";
@@ -232,6 +223,9 @@ int main(int argc, char **argv) {
     // `prunedep verify ...`: the pruning verifier (tools/prunedep/VerifyCommand.cpp).
     if (argc > 1 && std::string(argv[1]) == "verify")
       return pd::runVerifyCommand(argc - 1, argv + 1);
+    // `prunedep prune ...`: the pruning plan and the pruned model (tools/prunedep/PruneCommand.cpp).
+    if (argc > 1 && std::string(argv[1]) == "prune")
+      return pd::runPruneCommand(argc - 1, argv + 1);
     return pd::run(argc, argv);
   } catch (const pd::UsageError &e) {
     std::cerr << "prunedep: " << e.what() << "\n";

@@ -1,33 +1,63 @@
-#include "frontends/verify/Pruning.h"
+#include "passes/prune/Pruning.h"
 
 #include <algorithm>
 
-namespace pd::verify {
+namespace pd {
 
-static std::vector<int64_t> groupSlice(const GroupedIndices &g, uint32_t group) {
-  std::vector<int64_t> out(g.indices.begin() + g.offsets[group], g.indices.begin() + g.offsets[group + 1]);
+namespace {
+
+// Indices of the given groups, ascending.
+std::vector<int64_t> groupsSlice(const GroupedIndices &g, const std::vector<uint32_t> &groups) {
+  std::vector<int64_t> out;
+  for (uint32_t k : groups)
+    out.insert(out.end(), g.indices.begin() + g.offsets[k], g.indices.begin() + g.offsets[k + 1]);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-Pruning::Pruning(const ChannelSet &set, uint32_t group, int without) {
+// Adds `idx` to the entry for `dim`, merged and ascending.
+template <class Entry, class Same>
+void merge(std::vector<Entry> &entries, Entry e, Same same) {
+  for (Entry &x : entries)
+    if (same(x, e)) {
+      std::vector<int64_t> all;
+      std::merge(x.indices.begin(), x.indices.end(), e.indices.begin(), e.indices.end(), std::back_inserter(all));
+      all.erase(std::unique(all.begin(), all.end()), all.end());
+      x.indices = std::move(all);
+      return;
+    }
+  entries.push_back(std::move(e));
+}
+
+} // namespace
+
+void Pruning::add(const ChannelSet &set, const std::vector<uint32_t> &groups, int without) {
+  auto sameDim = [](const Removed &a, const Removed &b) { return a.dim == b.dim; };
   for (size_t m = 0; m < set.members.size(); ++m) {
     if (static_cast<int>(m) == without)
       continue;
     const ChannelMember &cm = set.members[m];
-    std::vector<int64_t> idx = groupSlice(cm, group);
+    std::vector<int64_t> idx = groupsSlice(cm, groups);
     if (idx.empty())
       continue;
     if (cm.role == ChannelMember::Role::Param)
-      stored_[cm.tensor].push_back({cm.dim, std::move(idx)});
+      merge(stored_[cm.tensor], Removed{cm.dim, std::move(idx)}, sameDim);
     else
-      modules_[Symbol::get(cm.name).id()].push_back({cm.role, cm.dim, std::move(idx)});
+      merge(modules_[Symbol::get(cm.name).id()], MemberCut{cm.role, cm.dim, std::move(idx)},
+            [](const MemberCut &a, const MemberCut &b) { return a.role == b.role && a.dim == b.dim; });
   }
   for (const ChannelValue &v : set.values) {
-    std::vector<int64_t> idx = groupSlice(v, group);
+    std::vector<int64_t> idx = groupsSlice(v, groups);
     if (!idx.empty())
-      values_[v.value].push_back({v.dim, std::move(idx)});
+      merge(values_[v.value], Removed{v.dim, std::move(idx)}, sameDim);
   }
+}
+
+Pruning::Pruning(const ChannelSet &set, uint32_t group, int without) { add(set, {group}, without); }
+
+Pruning::Pruning(const ChannelGroups &groups, const PrunePlan &plan) {
+  for (const PlanSet &ps : plan.sets)
+    add(groups.sets.at(ps.set - 1), ps.removed, -1);
 }
 
 const std::vector<MemberCut> *Pruning::moduleCuts(Symbol path) const {
@@ -76,4 +106,4 @@ std::vector<int64_t> keptIndices(int64_t size, const std::vector<int64_t> &remov
   return kept;
 }
 
-} // namespace pd::verify
+} // namespace pd

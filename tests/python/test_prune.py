@@ -217,3 +217,234 @@ def test_layer_norm_over_pruned_channels_checks_shapes_only():
     assert 'norm (LayerNorm)' in report['check']['notes'][0]
     assert report.summary().endswith('check OK (shapes only)')
     assert model(x).shape == (2, 3)
+
+
+# ---------------------------------------------------------------- sizes the forward reads
+
+class MhaBlock(nn.Module):
+    """embed -> x + MultiheadAttention(x) -> fc: the residual stream (embed's
+    outputs, in_proj's inputs, out_proj's outputs, fc's inputs) and the
+    attention's q/k/v channels are two sets."""
+
+    def __init__(self, hidden=16, heads=2):
+        super().__init__()
+        self.embed = nn.Linear(4, hidden)
+        self.attn = nn.MultiheadAttention(hidden, heads, batch_first=True)
+        self.fc = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        x = self.embed(x)
+        return self.fc(x + self.attn(x, x, x, need_weights=False)[0])
+
+
+def test_multihead_attention_by_heads():
+    torch.manual_seed(0)
+    model = MhaBlock().eval()
+    x = torch.randn(2, 6, 4)
+    r = prunedep.prune(model, x, ratio=0.5, ignored_layers=['fc:out'], granularity='head')
+    a = model.attn
+    assert (a.embed_dim, a.kdim, a.vdim, a.num_heads, a.head_dim) == (8, 8, 8, 1, 8)
+    assert a.in_proj_weight.shape == (24, 8) and a.out_proj.weight.shape == (8, 8)
+    assert a._qkv_same_embed_dim
+    assert model(x).shape == (2, 6, 5)
+    # Whole heads: the softmax scale 1/sqrt(head_dim) is the original's, so
+    # the values are compared, not only the shapes.
+    assert r.check['ok'] and r.check['values'] and r.check['max_error'] <= 1e-4
+    assert r.plan['granularity'] == 'head'
+    assert {'module': 'attn', 'attr': 'num_heads', 'old': 2, 'new': 1,
+            'from': 'nn.MultiheadAttention'} in r.attributes['updated']
+
+
+def test_multihead_attention_by_channels_changes_the_scale():
+    """channel-groups keeps the larger factor of [heads, head_dim]: one
+    feature of every head. Then head_dim shrinks (8 -> 4), the model runs, and
+    its softmax scale is no longer the zeroed original's: the check fails and
+    says why."""
+    torch.manual_seed(0)
+    model = MhaBlock().eval()
+    x = torch.randn(2, 6, 4)
+    with pytest.raises(prunedep.Error, match=r'head_dim pruned.*8 -> 4.*granularity=.head') as e:
+        prunedep.prune(model, x, ratio=0.5, ignored_layers=['fc:out'])
+    a = model.attn
+    assert (a.embed_dim, a.num_heads, a.head_dim) == (8, 2, 4)
+    assert model(x).shape == (2, 6, 5)
+    r = e.value.report
+    assert not r.check['ok'] and r.forward_error is None
+
+
+def test_multihead_attention_on_the_model_input():
+    """The model's input is never pruned, so in_proj keeps 16 input channels
+    while its q/k/v rows go to 8: torch's MultiheadAttention computes head_dim
+    from the input's channels and cannot run; the report says so."""
+    class OnInput(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attn = nn.MultiheadAttention(16, 2, batch_first=True)
+            self.fc = nn.Linear(16, 5)
+
+        def forward(self, x):
+            return self.fc(self.attn(x, x, x, need_weights=False)[0])
+
+    model = OnInput().eval()
+    x = torch.randn(1, 3, 16)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        r = prunedep.prune(model, x, ratio=0.5, ignored_layers=['fc:out'], granularity='head')
+    assert not r.check['ok'] and r.forward_error is not None
+    assert any('q/k/v projections keep 8 channels and its input keeps 16' in n
+               for n in r.attributes['notes'])
+    with pytest.raises(RuntimeError):
+        model(x)
+
+
+class TinyViT(nn.Module):
+    """A ViT whose forward holds its width (torchvision's self.hidden_dim) and
+    reads an attribute it never prunes (patch)."""
+
+    def __init__(self, hidden=16, heads=2):
+        super().__init__()
+        self.hidden_dim, self.patch, self.unused = hidden, 4, hidden
+        self.conv_proj = nn.Conv2d(3, hidden, 4, stride=4)
+        self.class_token = nn.Parameter(torch.randn(1, 1, hidden))
+        self.attn = nn.MultiheadAttention(hidden, heads, batch_first=True)
+        self.head = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        n = x.shape[0]
+        assert x.shape[-1] % self.patch == 0
+        x = self.conv_proj(x).reshape(n, self.hidden_dim, -1).permute(0, 2, 1)
+        x = torch.cat([self.class_token.expand(n, -1, -1), x], dim=1)
+        x = x + self.attn(x, x, x, need_weights=False)[0]
+        return self.head(x[:, 0])
+
+
+def test_vit_like_hidden_dim():
+    torch.manual_seed(0)
+    model = TinyViT().eval()
+    x = torch.randn(2, 3, 8, 8)
+    r = prunedep.prune(model, x, ratio=0.5, ignored_layers=['head:out'], granularity='head')
+    assert model.hidden_dim == 8 and model.conv_proj.out_channels == 8
+    assert model.class_token.shape == (1, 1, 8) and model.attn.embed_dim == 8
+    assert model.patch == 4       # read, but no pruned size equals it
+    assert model.unused == 16     # equals the pruned width, but the forward never reads it
+    upd = [(u['module'], u['attr'], u['old'], u['new']) for u in r.attributes['updated']]
+    assert ('', 'hidden_dim', 16, 8) in upd
+    assert model(x).shape == (2, 5)
+    assert r.check['ok'] and r.check['values'] and r.forward_error is None
+
+
+def test_torchvision_vit():
+    vt = pytest.importorskip('torchvision.models.vision_transformer')
+    torch.manual_seed(0)
+    model = vt.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=4,
+                                 hidden_dim=40, mlp_dim=48, num_classes=5).eval()
+    x = torch.randn(1, 3, 32, 32)
+    r = prunedep.prune(model, x, ratio=0.5, ignored_layers=['heads.head:out'], granularity='head')
+    assert model.hidden_dim == 20 and model.conv_proj.out_channels == 20
+    assert model.image_size == 32 and model.patch_size == 8
+    for layer in model.encoder.layers:
+        a = layer.self_attention
+        assert (a.embed_dim, a.num_heads, a.head_dim) == (20, 2, 10)
+        assert a.out_proj.in_features == 20
+    assert model(x).shape == (1, 5)
+    # LayerNorms over the pruned width: compared by shape.
+    assert r.check['ok'] and r.check['values'] is False and r.forward_error is None
+
+
+class HeadAttention(nn.Module):
+    """q, k, v, o Linear layers, heads split by view with the module's own
+    num_heads and head_dim, optionally grouped-query (kv_heads < heads, k and
+    v repeated as HF Llama's repeat_kv does)."""
+
+    def __init__(self, hidden=24, heads=4, kv_heads=4, head_dim=6):
+        super().__init__()
+        self.num_heads, self.kv_heads, self.head_dim = heads, kv_heads, head_dim
+        self.embed = nn.Linear(3, hidden)
+        self.q = nn.Linear(hidden, heads * head_dim)
+        self.k = nn.Linear(hidden, kv_heads * head_dim)
+        self.v = nn.Linear(hidden, kv_heads * head_dim)
+        self.o = nn.Linear(heads * head_dim, hidden)
+        self.fc = nn.Linear(hidden, 5)
+
+    def split(self, t, heads):
+        b, n, _ = t.shape
+        return t.view(b, n, heads, self.head_dim).transpose(1, 2)
+
+    def forward(self, x):
+        x = self.embed(x)
+        b, n, _ = x.shape
+        q, k, v = self.split(self.q(x), self.num_heads), self.split(self.k(x), self.kv_heads), \
+            self.split(self.v(x), self.kv_heads)
+        r = self.num_heads // self.kv_heads
+        if r > 1:
+            k = k[:, :, None].expand(b, self.kv_heads, r, n, self.head_dim).reshape(
+                b, self.num_heads, n, self.head_dim)
+            v = v[:, :, None].expand(b, self.kv_heads, r, n, self.head_dim).reshape(
+                b, self.num_heads, n, self.head_dim)
+        s = torch.softmax(q @ k.transpose(-1, -2) / self.head_dim ** 0.5, -1)
+        ctx = (s @ v).transpose(1, 2).reshape(b, n, self.num_heads * self.head_dim)
+        return self.fc(x + self.o(ctx))
+
+
+@pytest.mark.parametrize('kv_heads', [8, 4])
+def test_head_pruning(kv_heads):
+    """granularity='head': whole heads go (with grouped-query attention, a
+    key/value head and the query heads that read it), head_dim stays, and
+    the module's num_heads / kv_heads follow."""
+    torch.manual_seed(0)
+    model = HeadAttention(hidden=48, heads=8, kv_heads=kv_heads, head_dim=6).eval()
+    x = torch.randn(2, 7, 3)
+    r = prunedep.prune(model, x, ratio=0.5, ignored_layers=['fc:out'], granularity='head')
+    assert (model.num_heads, model.kv_heads, model.head_dim) == (4, kv_heads // 2, 6)
+    assert model.q.out_features == 24 and model.k.out_features == 6 * (kv_heads // 2)
+    assert model.o.in_features == 24
+    assert model(x).shape == (2, 7, 5)
+    assert r.check['ok'] and r.check['values'] and r.check['max_error'] <= 1e-4
+    got = {u['attr']: (u['old'], u['new']) for u in r.attributes['updated']}
+    assert got['num_heads'] == (8, 4) and 'head_dim' not in got
+    assert r.attributes['ambiguous'] == []
+
+
+def test_head_count_equal_to_head_dim_is_ambiguous():
+    """4 heads of 4: the value 4 is both the head count (4 -> 2) and head_dim
+    (stays 4), so neither attribute is touched and the report names both."""
+    torch.manual_seed(0)
+    model = HeadAttention(hidden=16, heads=4, kv_heads=4, head_dim=4).eval()
+    x = torch.randn(3, 7, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        r = prunedep.prune(model, x, ratio=0.5, ignored_layers=['fc:out'], granularity='head')
+    assert (model.num_heads, model.head_dim) == (4, 4)
+    amb = {a['attr'] for a in r.attributes['ambiguous']}
+    assert amb == {'num_heads', 'kv_heads', 'head_dim'}
+    fe = r.forward_error
+    assert fe is not None and fe['module'] == '' and not r.check['ok']
+    assert {a['attr'] for a in fe['ambiguous']} == amb
+    with pytest.raises(RuntimeError):
+        model(x)
+
+
+def test_granularity_argument():
+    with pytest.raises(prunedep.Error, match="granularity='heads'"):
+        prunedep.prune(ResidualNet(), torch.randn(1, 3, 8, 8), granularity='heads')
+
+
+def test_a_size_equal_by_chance_is_caught():
+    """The value rule's limit: torchvision's ViT built with image_size equal to
+    hidden_dim (32) has both halved, and the pruned forward stops at its own
+    image-size assert; the report names the line and the updates."""
+    vt = pytest.importorskip('torchvision.models.vision_transformer')
+    torch.manual_seed(0)
+    model = vt.VisionTransformer(image_size=32, patch_size=8, num_layers=1, num_heads=2,
+                                 hidden_dim=32, mlp_dim=48, num_classes=5).eval()
+    x = torch.randn(1, 3, 32, 32)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        r = prunedep.prune(model, x, ratio=0.5, ignored_layers=['heads.head:out'])
+    assert model.image_size == 16 and model.hidden_dim == 16
+    fe = r.forward_error
+    assert 'Wrong image height' in fe['error'] and fe['module'] == ''
+    assert {u['attr'] for u in fe['updated']} == {'image_size', 'hidden_dim'}
+    assert not r.check['ok']
+    with pytest.raises(AssertionError):
+        model(x)

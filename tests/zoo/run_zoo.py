@@ -711,10 +711,20 @@ def output_shapes(out):
     return []
 
 
-def prune_one(name, cache, ratio):
+def attr_name(a):
+    """'module.attr' of a report.attributes entry ('attr' for the root module)."""
+    return a["module"] + "." + a["attr"] if a["module"] else a["attr"]
+
+
+def prune_dir(granularity):
+    """CACHE/prune/ holds the per-model results of the channel run, CACHE/prune-head/ of the head run."""
+    return "prune" if granularity == "channel" else "prune-" + granularity
+
+
+def prune_one(name, cache, ratio, granularity="channel"):
     """Builds one model (eval, seeded, weights=None) on its traced input
-    shapes, prunes it with prunedep.prune and runs it once more; writes
-    CACHE/prune/NAME.json."""
+    shapes, prunes it with prunedep.prune (channel groups of `granularity`)
+    and runs it once more; writes CACHE/prune/NAME.json."""
     import torch
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
@@ -722,8 +732,10 @@ def prune_one(name, cache, ratio):
     entry = {e.name: e for e in zoo()}[name]
     with open(os.path.join(cache, name + ".trace.json")) as f:
         meta = json.load(f)
-    rec = {"name": name, "family": entry.family, "ratio": ratio, "status": "exception"}
-    out_path = os.path.join(cache, "prune", name + ".json")
+    rec = {"name": name, "family": entry.family, "ratio": ratio, "granularity": granularity,
+           "status": "exception"}
+    out_path = os.path.join(cache, prune_dir(granularity), name + ".json")
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
     started = time.time()
     try:
         torch.manual_seed(0)
@@ -740,7 +752,7 @@ def prune_one(name, cache, ratio):
         report = None
         try:
             report = prunedep.prune(model, inputs, ratio=ratio, importance="l1",
-                                    ignored_layers=rec["ignored"], check=True)
+                                    ignored_layers=rec["ignored"], check=True, granularity=granularity)
         except prunedep.Error as e:
             report = getattr(e, "report", None)
             if report is None:
@@ -748,6 +760,7 @@ def prune_one(name, cache, ratio):
             rec["status"] = "check failed"
             rec["mismatch"] = report["check"].get("mismatch")
             rec["max_error"] = report["check"].get("max_error")
+            rec["check_notes"] = report["check"].get("notes", [])
         if report is not None:
             for k in ("params_before", "params_after", "macs_before", "macs_after",
                       "time_analyze", "time_plan", "time_prune", "time_check"):
@@ -755,11 +768,20 @@ def prune_one(name, cache, ratio):
             rec["sets_pruned"] = len(report["plan"]["sets"])
             rec["sets_skipped"] = len(report["plan"]["skipped"])
             rec["output_sets_pruned"] = sum(1 for s in report["plan"]["sets"] if s.get("outputs"))
+            attrs = report.get("attributes") or {}
+            rec["attributes_updated"] = ["%s %s -> %s" % (attr_name(a), a["old"], a["new"])
+                                         for a in attrs.get("updated", [])]
+            rec["attributes_ambiguous"] = ["%s = %s: %s" % (attr_name(a), a["value"], ", ".join(a["candidates"]))
+                                           for a in attrs.get("ambiguous", [])]
+            rec["attribute_notes"] = attrs.get("notes", [])
         if report is not None and report["forward_error"]:
             fe = report["forward_error"]
             rec["status"] = "forward_error"
             rec["forward_error"] = {"error": fe["error"][:300], "source": fe["source"], "line": fe["line"],
-                                    "old_sizes": fe["old_sizes"][:3]}
+                                    "module": fe.get("module"), "old_sizes": fe["old_sizes"][:3],
+                                    "ambiguous": ["%s = %s" % (attr_name(a), a["value"])
+                                                  for a in fe.get("ambiguous", [])],
+                                    "notes": fe.get("notes", [])[:2]}
         elif rec["status"] != "check failed":
             rec["max_error"] = report["check"].get("max_error")
             # False: a pruned set goes through a LayerNorm/GroupNorm, checked by shape only
@@ -785,12 +807,30 @@ def prune_one(name, cache, ratio):
 def run_prune(entries, args):
     """--prune RATIO: prunedep.prune on every traced model, one child
     process at a time; writes CACHE/prune.json and the markdown table."""
-    os.makedirs(os.path.join(args.cache, "prune"), exist_ok=True)
+    pdir = prune_dir(args.granularity)
+    os.makedirs(os.path.join(args.cache, pdir), exist_ok=True)
     json_path = args.json or os.path.join(args.cache, "prune.json")
     md_path = args.markdown or os.path.join(args.cache, "prune.md")
     max_params = args.max_params or PRUNE_MAX_PARAMS
     started = time.time()
     results = []
+    if args.report_only:   # the table again from CACHE/prune/NAME.json, nothing run
+        for e in entries:
+            out = os.path.join(args.cache, pdir, e.name + ".json")
+            if os.path.exists(out):
+                with open(out) as f:
+                    results.append(json.load(f))
+            else:
+                results.append({"name": e.name, "family": e.family,
+                                "status": "not traced (no %s/%s.json)" % (pdir, e.name)})
+        with open(json_path, "w") as f:
+            json.dump({"schema": "prunedep-zoo-prune/1", "ratio": args.prune, "granularity": args.granularity,
+                       "models": results}, f, indent=1)
+            f.write("\n")
+        with open(md_path, "w") as f:
+            f.write(prune_markdown(results, args.prune, args.granularity))
+        print("%d models; wrote %s and %s" % (len(results), md_path, json_path))
+        return 0
     for i, e in enumerate(entries, 1):
         meta_path = os.path.join(args.cache, e.name + ".trace.json")
         rec = {"name": e.name, "family": e.family}
@@ -805,13 +845,13 @@ def run_prune(entries, args):
             elif meta.get("params", 0) > max_params:
                 rec["status"] = "skipped (over %.0fM params)" % (max_params / 1e6)
             else:
-                out = os.path.join(args.cache, "prune", e.name + ".json")
+                out = os.path.join(args.cache, pdir, e.name + ".json")
                 if os.path.exists(out):
                     os.remove(out)
                 t0 = time.time()
                 try:
                     r = subprocess.run([sys.executable, os.path.abspath(__file__), "--prune-one", e.name,
-                                        args.cache, str(args.prune)],
+                                        args.cache, str(args.prune), args.granularity],
                                        timeout=args.timeout, capture_output=True, text=True)
                     died = "exit %s: %s" % (r.returncode, first_error(r.stderr, r.returncode))
                 except subprocess.TimeoutExpired:
@@ -826,11 +866,11 @@ def run_prune(entries, args):
         print("[%d/%d] %-28s %s %s" % (i, len(entries), e.name, rec["status"],
                                        rec.get("wall_seconds", "")), flush=True)
         with open(json_path, "w") as f:
-            json.dump({"schema": "prunedep-zoo-prune/1", "ratio": args.prune,
+            json.dump({"schema": "prunedep-zoo-prune/1", "ratio": args.prune, "granularity": args.granularity,
                        "seconds": round(time.time() - started, 1), "models": results}, f, indent=1)
             f.write("\n")
         with open(md_path, "w") as f:
-            f.write(prune_markdown(results, args.prune))
+            f.write(prune_markdown(results, args.prune, args.granularity))
     print("%d models in %.0f s; wrote %s and %s" % (len(results), time.time() - started, md_path, json_path))
     return 0
 
@@ -841,6 +881,8 @@ def prune_cause(r):
     if s == "forward_error":
         err = r["forward_error"]["error"]
         why = "forward_error (the forward code holds a pruned size): "
+        if r["forward_error"].get("ambiguous"):
+            return why + "an attribute the value rule finds ambiguous"
         if "shape '" in err:
             return why + "a view/reshape (attention heads, hidden_dim, input_dim)"
         if "must match the size" in err or "values to unpack" in err or "mat1 and mat2" in err:
@@ -855,7 +897,7 @@ def prune_cause(r):
     return s
 
 
-def prune_markdown(results, ratio):
+def prune_markdown(results, ratio, granularity="channel"):
     def m(v):
         return "-" if v is None else ("%.2fM" % (v / 1e6) if v >= 1e5 else "%d" % v)
 
@@ -868,8 +910,8 @@ def prune_markdown(results, ratio):
     ran = [r for r in results if not r["status"].startswith(("skipped", "not traced"))]
     ok = [r for r in ran if r["status"] == "OK"]
     causes = collections.Counter(prune_cause(r) for r in ran if r["status"] != "OK")
-    lines = ["**%d of %d models pruned and checked OK** (ratio %s, L1; %d run, %d skipped)." % (
-        len(ok), len(ran), ratio, len(ran), len(results) - len(ran)), ""]
+    lines = ["**%d of %d models pruned and checked OK** (ratio %s, L1, granularity=%s; %d run, %d skipped)." % (
+        len(ok), len(ran), ratio, granularity, len(ran), len(results) - len(ran)), ""]
     if causes:
         lines += ["Failures by cause:", ""]
         for cause, n in causes.most_common():
@@ -903,6 +945,8 @@ def prune_markdown(results, ratio):
                 check = "`%s`" % fe["error"].replace("|", "\\|")[:110]
                 if fe.get("line"):
                     check += " at `%s`" % fe["line"].replace("|", "\\|")[:80]
+                if fe.get("ambiguous"):
+                    check += "; ambiguous: %s" % ", ".join("`%s`" % a for a in fe["ambiguous"][:2])
             elif s == "output shape changed":
                 res, check = "**output shape changed**", r.get("mismatch", "")[:100]
             elif s == "exception":
@@ -929,7 +973,7 @@ def main(argv):
     if len(argv) >= 2 and argv[1] == "--trace-one":
         return trace_one(argv[2], argv[3])
     if len(argv) >= 2 and argv[1] == "--prune-one":
-        return prune_one(argv[2], argv[3], float(argv[4]))
+        return prune_one(argv[2], argv[3], float(argv[4]), argv[5] if len(argv) > 5 else "channel")
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("cache", help="directory for the traced models, logs and reports")
@@ -951,7 +995,10 @@ def main(argv):
     p.add_argument("--prune", type=float, metavar="RATIO",
                    help="instead of the analysis: prunedep.prune every traced model at RATIO in a child "
                         "process (classifier ignored, output shapes checked); writes CACHE/prune.json "
-                        "and CACHE/prune.md; --timeout is per model, --max-params defaults to 100e6")
+                        "and CACHE/prune.md; --timeout is per model, --max-params defaults to 100e6; "
+                        "with --report-only, the table again from CACHE/prune/NAME.json")
+    p.add_argument("--granularity", choices=["channel", "head"], default="channel",
+                   help="with --prune: prunedep.prune(granularity=...): 'head' prunes attentions by whole heads")
     p.add_argument("--report-only", action="store_true",
                    help="rewrite the markdown report from the JSON summary, run nothing")
     p.add_argument("--json", help="the JSON summary (default CACHE/zoo.json)")
@@ -976,6 +1023,9 @@ def main(argv):
         return 0
     os.makedirs(args.cache, exist_ok=True)
     if args.prune is not None:
+        if args.granularity == "head" and not args.json and not args.markdown:
+            args.json = os.path.join(args.cache, "prune-head.json")
+            args.markdown = os.path.join(args.cache, "prune-head.md")
         return run_prune(entries, args)
     logs = os.path.join(args.cache, "logs")
     os.makedirs(logs, exist_ok=True)

@@ -14,7 +14,9 @@ plan   `channel-groups` gives, per set, groups of channel indices across its
 apply  every member's tensor is sliced along the member's dim, in place:
        module weights, per-output biases and norm statistics, bare
        parameters and buffers (role param: class tokens, LSTM gate blocks);
-       then the modules' size attributes (out_channels, in_features, ...).
+       then the modules' size attributes (out_channels, in_features, ...,
+       nn.MultiheadAttention's), and the int attributes the forward reads
+       that equal a pruned size (the value rule, below).
 check  a deep copy of the original with every removed slice zeroed must
        compute what the pruned model computes, on the example inputs.
 
@@ -49,7 +51,9 @@ class PruneReport(dict):
     counted with forward hooks), time_analyze/plan/prune/check (seconds),
     plan (the plan: see plan()), check ({'ok', 'max_error', 'tolerance',
     'compared', 'notes'} or None with check=False), forward_error (None, or
-    what failed when the pruned model ran: a size the forward code holds).
+    what failed when the pruned model ran: a size the forward code holds),
+    attributes ({'updated', 'ambiguous', 'notes'}: the sizes set in modules'
+    attributes beyond their tensors, by the value rule; docs/pruning.md).
     """
 
     def __getattr__(self, name):
@@ -62,9 +66,13 @@ class PruneReport(dict):
         c = self.get('check')
         check = 'skipped' if c is None else ('FAILED' if not c['ok'] else
                                              'OK' if c.get('values', True) else 'OK (shapes only)')
-        return ('params %d -> %d, MACs %d -> %d, %d set(s) pruned, check %s'
-                % (self['params_before'], self['params_after'], self['macs_before'],
-                   self['macs_after'], len(self['plan']['sets']), check))
+        after = '-' if self['macs_after'] is None else '%d' % self['macs_after']
+        text = ('params %d -> %d, MACs %d -> %s, %d set(s) pruned, check %s'
+                % (self['params_before'], self['params_after'], self['macs_before'], after,
+                   len(self['plan']['sets']), check))
+        if self.get('forward_error'):
+            text += '; the pruned model does not run: ' + self['forward_error']['error']
+        return text
 
 
 # ---------------------------------------------------------------- indices
@@ -215,14 +223,21 @@ def _keep_count(groups, ratio, round_to):
     return keep
 
 
+def _groups_pass(granularity):
+    if granularity not in ('channel', 'head'):
+        raise _error("granularity=%r: expected 'channel' or 'head'" % (granularity,))
+    return 'channel-groups' if granularity == 'channel' else 'channel-groups{granularity=head}'
+
+
 def plan(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), round_to=None,
-         seed=0, groups_result=None, _model=None):
+         seed=0, granularity='channel', groups_result=None, _model=None):
     """The pruning plan, without touching the model: a dict
     {'schema': 'prunedep/1', 'pass': 'prune-plan', 'ratio', 'importance',
      'sets': [{'set', 'groups', 'kept', 'removed': [group numbers],
                'members': [{'layer', 'role', 'dim', 'indices': removed [start, end) ranges}]}],
      'skipped': [{'set', 'reason'}]}.
     Arguments as for prune(); groups_result: a channel-groups result already computed."""
+    passes = _groups_pass(granularity)
     if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 <= ratio < 1:
         raise _error('ratio=%r: expected a number in [0, 1)' % (ratio,))
     if isinstance(importance, str):
@@ -249,12 +264,13 @@ def plan(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), r
                          % name)
     if groups_result is None:
         from . import analyze
-        groups_result = analyze(model, example_inputs, passes='channel-groups')['channel-groups']
+        groups_result = analyze(model, example_inputs, passes=passes)['channel-groups']
     generator = torch.Generator().manual_seed(seed)
     out = {'schema': 'prunedep/1', 'pass': 'prune-plan', 'ratio': ratio,
            'importance': importance if isinstance(importance, str) else
            getattr(importance, '__name__', 'callable'),
-           'round_to': round_to, 'ignored_layers': ignored_layers, 'sets': [], 'skipped': []}
+           'round_to': round_to, 'granularity': granularity, 'ignored_layers': ignored_layers,
+           'sets': [], 'skipped': []}
     for cset in groups_result.sets:
         number = cset['set']
         if not cset.prunable:
@@ -374,8 +390,274 @@ def _update_attributes(mod):
         else:   # torch < 2.0: what RNNBase._apply does
             mod._flat_weights = [getattr(mod, wn) if hasattr(mod, wn) else None
                                  for wn in mod._flat_weights_names]
+    elif isinstance(mod, nn.RNNCellBase):   # LSTMCell, GRUCell, RNNCell
+        mod.input_size, mod.hidden_size = mod.weight_ih.shape[1], mod.weight_hh.shape[1]
     elif type(mod).__name__ == 'Conv1D' and hasattr(mod, 'nf') and isinstance(w, torch.Tensor):
         mod.nf = w.shape[1]   # HF Conv1D: weight [in, out]
+
+
+def _explicit(mod):
+    """Modules whose sizes _update_attributes (or _update_mha) sets from their
+    tensors; the value rule below leaves them alone."""
+    return isinstance(mod, (nn.modules.conv._ConvNd, nn.Linear, nn.modules.batchnorm._NormBase,
+                            nn.GroupNorm, nn.LayerNorm, nn.Embedding, nn.PReLU, nn.RNNBase,
+                            nn.RNNCellBase, nn.MultiheadAttention)) or \
+        (type(mod).__name__ == 'Conv1D' and hasattr(mod, 'nf'))
+
+
+# ---------------------------------------------------------------- sizes the forward code reads
+#
+# A module's forward may read a size from an attribute (ViT's self.hidden_dim,
+# an attention's self.num_heads / self.head_dim, GPT-2's self.split_size). The
+# value rule: an int attribute (>= 2) of a module that is not of an explicit
+# kind above, and that the forward reads on the example inputs, is compared
+# with the sizes of the module's subtree before and after slicing: every dim
+# of every tensor the module or a module under it holds; the group count of
+# each pruned set at its members' modules (the factor a reshape splits the
+# set's channels into: head_dim, or the heads with granularity='head'); and,
+# for each attention that attention-heads reads, its head count, head_dim, kv
+# heads, query heads per kv head and q/k/v channels, at q's projection. If
+# every size equal to the value becomes one same new size, the attribute
+# takes it. If they disagree (one is pruned and another is not, two are
+# pruned differently, a head count and head_dim are the same number), the
+# attribute is left and reported as ambiguous. A wrong update is left to the
+# check to find.
+
+def _int_attributes(mod):
+    return [k for k, v in vars(mod).items()
+            if type(v) is int and v > 1 and not k.startswith('__')]
+
+
+class _Reads:
+    """Records which int attributes of the model's modules (other than the
+    explicit kinds) are read while it runs: each such module's class is
+    swapped, for the run, for a subclass whose __getattribute__ notes them.
+    .reads: {(id(module), attr)}; .unwatched: ids of modules whose class could
+    not be swapped (all their int attributes count as read)."""
+
+    def __init__(self, m):
+        self.m, self.reads, self.unwatched, self.swapped = m, set(), set(), []
+
+    def __enter__(self):
+        reads, classes = self.reads, {}
+        for mod in self.m.modules.values():
+            names = frozenset(_int_attributes(mod))
+            if not names or _explicit(mod):
+                continue
+            cls = type(mod)
+            key = (cls, names)
+            if key not in classes:
+                def getattribute(self_, name, _names=names, _base=cls):
+                    if name in _names:
+                        reads.add((id(self_), name))
+                    return _base.__getattribute__(self_, name)
+                classes[key] = type(cls.__name__, (cls,), {'__getattribute__': getattribute,
+                                                           '__module__': cls.__module__,
+                                                           '__qualname__': cls.__qualname__})
+            try:
+                mod.__class__ = classes[key]
+                self.swapped.append((mod, cls))
+            except Exception:   # a class that cannot be swapped (a scripted module)
+                self.unwatched.add(id(mod))
+        return self
+
+    def __exit__(self, *exc):
+        for mod, cls in self.swapped:
+            mod.__class__ = cls
+        self.swapped = []
+        return False
+
+    def read(self, mod, attr):
+        return id(mod) in self.unwatched or (id(mod), attr) in self.reads
+
+
+def _snapshot(m):
+    """{(id(module), attr): (shape, id(tensor))} of every parameter and buffer
+    before slicing (removals are keyed by the old tensors' ids)."""
+    out = {}
+    for mod in m.modules.values():
+        for store in (mod._parameters, mod._buffers):
+            for attr, t in store.items():
+                if t is not None:
+                    out[(id(mod), attr)] = (tuple(t.shape), id(t))
+    return out
+
+
+def _heads_after(positions, heads, dim):
+    """(heads, dim) after removing `positions` of a [heads * dim] channel range
+    (head h is positions h*dim .. h*dim+dim-1): whole heads go, or the same
+    features of every head; None for anything else."""
+    if not positions:
+        return heads, dim
+    by_head = {}
+    for p in positions:
+        by_head.setdefault(p // dim, set()).add(p % dim)
+    if all(len(f) == dim for f in by_head.values()):
+        return heads - len(by_head), dim
+    first = by_head[min(by_head)]
+    if len(by_head) == heads and all(f == first for f in by_head.values()):
+        return heads, dim - len(first)
+    return None
+
+
+def _role_heads(ref, heads, dim, m, removals):
+    """_heads_after for one role (q, k or v) of an attention-heads record."""
+    try:
+        slices = m.slices(_Member(ref))
+    except Exception:
+        return None
+    if not slices:
+        return None
+    idx = _expand(ref['indices'])
+    if len(idx) != heads * dim:
+        return None
+    removed = removals.get(id(slices[0][0]), (None, {}))[1].get(ref['dim'], ())
+    return _heads_after([p for p, i in enumerate(idx) if i in removed], heads, dim)
+
+
+def _head_facts(attentions, m, removals):
+    """[(module, [(old, new, what)], record)]: per attention read by
+    attention-heads, its sizes before and after the plan (new None: the plan
+    removes q/k/v channels that are neither whole heads nor the same features
+    of every head), placed at the module that holds q's projection (beside
+    the projection's own sizes)."""
+    out = []
+    for a in attentions:
+        if not a.get('read') or not all(r in a for r in ('q', 'k', 'v')):
+            continue
+        h, hd, kv = a['num-heads'], a['head-dim'], a['kv-heads']
+        vhd = a.get('v-head-dim', hd)
+        q = _role_heads(a['q'], h, hd, m, removals)
+        k = _role_heads(a['k'], kv, hd, m, removals)
+        v = _role_heads(a['v'], kv, vhd, m, removals)
+        what = 'attention %s (%s)' % (a.get('attention'), a.get('scope') or a['q']['layer'])
+        facts = [(h, q and q[0], 'heads of ' + what), (hd, q and q[1], 'head_dim of ' + what),
+                 (h * hd, q and q[0] * q[1], 'q channels of ' + what),
+                 (kv, k and k[0], 'kv heads of ' + what), (hd, k and k[1], 'k head_dim of ' + what),
+                 (kv * hd, k and k[0] * k[1], 'k channels of ' + what),
+                 (vhd, v and v[1], 'v head_dim of ' + what),
+                 (kv * vhd, v and v[0] * v[1], 'v channels of ' + what)]
+        if kv and h % kv == 0 and q and k and k[0] and q[0] % k[0] == 0:
+            facts.append((h // kv, q[0] // k[0], 'query heads per kv head of ' + what))
+        ref = a['q']
+        owner = m.owner(ref['layer']) if ref['role'] == 'param' else m.modules.get(ref['layer'])
+        out.append((owner, facts, {'attention': what, 'q': q, 'k': k, 'v': v, 'num_heads': h,
+                                   'head_dim': hd, 'kv_heads': kv}))
+    return out
+
+
+def _update_mha(path, mod, removals, before):
+    """nn.MultiheadAttention's sizes from its (sliced) tensors: embed_dim,
+    kdim, vdim, num_heads, head_dim. The heads are read from in_proj_weight's
+    (or q_proj_weight's) removed q rows: whole heads, or the same features of
+    every head. Returns ([updated], [notes])."""
+    packed = mod._qkv_same_embed_dim and mod.in_proj_weight is not None
+    qw = mod.in_proj_weight if packed else mod.q_proj_weight
+    old_shape, old_id = before[(id(mod), 'in_proj_weight' if packed else 'q_proj_weight')]
+    old_e = old_shape[0] // 3 if packed else old_shape[0]
+    h, hd = mod.num_heads, old_e // mod.num_heads
+    removed = removals.get(old_id, (None, {}))[1].get(0, ())
+    heads = _heads_after(sorted(i for i in removed if i < old_e), h, hd)
+    e_q = qw.shape[0] // 3 if packed else qw.shape[0]
+    e_in = qw.shape[1]
+    new = {'embed_dim': e_in}
+    if packed:
+        new['kdim'] = new['vdim'] = e_in
+    else:
+        new['kdim'], new['vdim'] = mod.k_proj_weight.shape[1], mod.v_proj_weight.shape[1]
+    notes = []
+    if heads is None:
+        notes.append('%s (nn.MultiheadAttention): the plan removes q channels that are neither '
+                     'whole heads nor the same features of every head; num_heads left at %d'
+                     % (path, h))
+    else:
+        new['num_heads'] = heads[0]
+    nh = new.get('num_heads', h)
+    new['head_dim'] = e_in // nh
+    if e_q != e_in or e_in % nh:
+        notes.append('%s (nn.MultiheadAttention): its q/k/v projections keep %d channels and its '
+                     'input keeps %d; torch computes head_dim = input channels // num_heads, so '
+                     'they must be equal (and divisible by num_heads = %d)' % (path, e_q, e_in, nh))
+    updated = []
+    for attr, value in new.items():
+        old = getattr(mod, attr)
+        if old != value:
+            setattr(mod, attr, value)
+            updated.append({'module': path, 'attr': attr, 'old': old, 'new': value,
+                            'from': 'nn.MultiheadAttention'})
+    return updated, notes
+
+
+def _update_sizes(m, before, head_facts, plan_, reads=None):
+    """The rule above, on every module that is not of an explicit kind.
+    Returns (updated, ambiguous): [{'module', 'attr', 'old', 'new', 'from'}],
+    [{'module', 'attr', 'value', 'candidates'}]."""
+    facts = {}
+    for path, mod in m.modules.items():
+        own = []
+        for store in (mod._parameters, mod._buffers):
+            for attr, t in store.items():
+                if t is None:
+                    continue
+                old = before.get((id(mod), attr), (tuple(t.shape), None))[0]
+                name = path + '.' + attr if path else attr
+                own.extend((a, b, '%s dim %d' % (name, d))
+                           for d, (a, b) in enumerate(zip(old, t.shape)))
+        facts[id(mod)] = own
+    for owner, fs, _ in head_facts:
+        if owner is not None:
+            facts[id(owner)].extend(fs)
+    # A set's group count is the factor a reshape splits its channels into
+    # (head_dim or the head count, where a group has several channels).
+    for s in plan_['sets']:
+        for d in s['members']:
+            mod = m.owner(d['layer']) if d['role'] == 'param' else m.modules.get(d['layer'])
+            if mod is not None:
+                facts[id(mod)].append((s['groups'], s['kept'], 'groups of set %d' % s['set']))
+    # Only modules with a changed size in their subtree can have a stale attribute.
+    changed = set()
+    for path, mod in m.modules.items():
+        if any(a != b for a, b, _ in facts[id(mod)]):
+            parts = path.split('.') if path else []
+            for i in range(len(parts) + 1):
+                changed.add('.'.join(parts[:i]))
+    memo = {}
+
+    def subtree(mod):
+        """{old size: {new size: first place it is seen}} over mod's subtree."""
+        if id(mod) not in memo:
+            out = {}
+            for a, b, w in facts.get(id(mod), ()):
+                out.setdefault(a, {}).setdefault(b, w)
+            for c in mod.children():
+                for a, news in subtree(c).items():
+                    for b, w in news.items():
+                        out.setdefault(a, {}).setdefault(b, w)
+            memo[id(mod)] = out
+        return memo[id(mod)]
+
+    updated, ambiguous = [], []
+    for path, mod in m.modules.items():
+        if path not in changed or _explicit(mod):
+            continue
+        for attr in _int_attributes(mod):
+            value = getattr(mod, attr)
+            if reads is not None and not reads.read(mod, attr):
+                continue
+            matches = subtree(mod).get(value, {})
+            if not matches or set(matches) == {value}:
+                continue
+            if len(matches) == 1 and None not in matches:
+                new, what = next(iter(matches.items()))
+                setattr(mod, attr, new)
+                updated.append({'module': path, 'attr': attr, 'old': value, 'new': new,
+                                'from': what})
+            else:
+                cands = ['%s (%s)' % ('?' if n is None else n, w) for n, w in matches.items()]
+                ambiguous.append({'module': path, 'attr': attr, 'value': value,
+                                  'candidates': cands[:6] + (['and %d more' % (len(cands) - 6)]
+                                                             if len(cands) > 6 else [])})
+    return updated, ambiguous
 
 
 # ---------------------------------------------------------------- measure
@@ -502,9 +784,11 @@ def _compare(ref, got, plan_, tolerance, renormalizing=()):
     return result
 
 
-def _forward_error(exc, plan_, sizes):
+def _forward_error(exc, plan_, sizes, m=None, attributes=None):
     """What failed when the pruned model ran: the source line of the model's
-    code (outside torch) that raised, and the pruned sizes the message names."""
+    code (outside torch) that raised, the module whose forward it is, the
+    pruned sizes the message names, and that module's attributes the value
+    rule updated or left as ambiguous."""
     frames = traceback.extract_tb(exc.__traceback__)
     where = None
     for fr in reversed(frames):
@@ -512,9 +796,20 @@ def _forward_error(exc, plan_, sizes):
         if '/torch/' not in f and not f.endswith('/prunedep/prune.py'):
             where = fr
             break
+    # The innermost frame outside torch whose `self` is a module of the model.
+    module = None
+    paths = {id(mod): path for path, mod in m.modules.items()} if m is not None else {}
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code.co_filename.replace('\\', '/')
+        me = tb.tb_frame.f_locals.get('self')
+        if '/torch/' not in code and id(me) in paths:
+            module = paths[id(me)]
+        tb = tb.tb_next
     info = {'error': '%s: %s' % (type(exc).__name__, str(exc).strip().splitlines()[0]
                                  if str(exc).strip() else ''),
-            'source': None, 'line': None, 'old_sizes': []}
+            'source': None, 'line': None, 'module': module, 'old_sizes': [],
+            'updated': [], 'ambiguous': [], 'notes': []}
     if where is not None:
         info['source'] = '%s:%d (%s)' % (where.filename, where.lineno, where.name)
         info['line'] = (where.line or linecache.getline(where.filename, where.lineno)).strip()
@@ -522,13 +817,48 @@ def _forward_error(exc, plan_, sizes):
     for old, new, number in sizes:
         if old in numbers:
             info['old_sizes'].append({'set': number, 'old': old, 'new': new})
+    if attributes is not None and module is not None:
+        info['updated'] = [u for u in attributes['updated'] if u['module'] == module]
+        info['ambiguous'] = [u for u in attributes['ambiguous'] if u['module'] == module]
+        # Notes on this module or a module under it (nn.MultiheadAttention's sizes).
+        info['notes'] = [n for n in attributes['notes']
+                         if re.match(re.escape(module) + r'[. ]', n) or not module]
     return info
 
 
 # ---------------------------------------------------------------- prune
 
+def _more(items, shown=3):
+    return ' and %d more' % (len(items) - shown) if len(items) > shown else ''
+
+
+def _forward_sizes(m, removals, before, heads, plan_, reads=None):
+    """After slicing: nn.MultiheadAttention's sizes, then the value rule on
+    every other module. Returns report['attributes']."""
+    updated, notes = [], []
+    for path, mod in m.modules.items():
+        if isinstance(mod, nn.MultiheadAttention):
+            u, n = _update_mha(path, mod, removals, before)
+            updated += u
+            notes += n
+    u, ambiguous = _update_sizes(m, before, heads, plan_, reads)
+    irregular = [rec['attention'] for _, _, rec in heads if rec['q'] is None]
+    shrunk = ['%s: %d -> %d' % (rec['attention'], rec['head_dim'], rec['q'][1])
+              for _, _, rec in heads if rec['q'] is not None and rec['q'][1] < rec['head_dim']]
+    if irregular:
+        notes.append('the plan removes q channels that are neither whole heads nor the same '
+                     'features of every head in %s%s'
+                     % (', '.join(irregular[:3]), _more(irregular)))
+    if shrunk:
+        notes.append("head_dim pruned in %d attention(s) (%s%s): an attention that scales its "
+                     "scores by 1/sqrt(head_dim) of the pruned size computes other values than "
+                     "the zeroed original; granularity='head' keeps head_dim"
+                     % (len(shrunk), shrunk[0], _more(shrunk, 1)))
+    return {'updated': updated + u, 'ambiguous': ambiguous, 'notes': notes}
+
+
 def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), round_to=None,
-          check=True, tolerance=1e-4, seed=0):
+          check=True, tolerance=1e-4, seed=0, granularity='channel'):
     """Prunes `model` (an nn.Module) in place and returns a PruneReport.
 
     example_inputs  a tensor or a tuple of tensors: the forward's inputs
@@ -549,8 +879,15 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
                     removed slices are zeroed, on example_inputs; a mismatch
                     raises prunedep.Error
     tolerance       max |pruned - reference| <= tolerance * max(1, max |reference|)
+    granularity     'channel' (channel-groups) or 'head': the groups of
+                    channel-groups{granularity=head}, where an attention
+                    loses whole heads (num_heads goes down, head_dim stays)
+
+    After slicing, the sizes modules hold are updated: the module kinds of
+    docs/pruning.md by their tensors, nn.MultiheadAttention, and any other
+    module's int attributes by the value rule (report.attributes).
     """
-    from . import _inputs, analyze
+    from . import Error, _inputs, analyze
     if isinstance(model, torch.jit.ScriptModule) or not isinstance(model, nn.Module):
         raise _error('prune: expected an nn.Module (pruned in place), got %s'
                      % type(model).__name__)
@@ -558,11 +895,17 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
     m = _Model(model)
     t0 = time.perf_counter()
     # Argument errors before the analysis runs.
-    plan(model, inputs, ratio, importance, ignored_layers, round_to, seed,
+    plan(model, inputs, ratio, importance, ignored_layers, round_to, seed, granularity,
          groups_result=_NoSets(), _model=m)
-    groups = analyze(model, inputs, passes='channel-groups')['channel-groups']
+    groups_pass = _groups_pass(granularity)
+    try:
+        analysis = analyze(model, inputs, passes='attention-heads,' + groups_pass)
+        attentions = analysis['attention-heads'].to_dict().get('attentions', [])
+    except Error:   # the attention heads only help name sizes: go on without them
+        analysis, attentions = analyze(model, inputs, passes=groups_pass), []
+    groups = analysis['channel-groups']
     t1 = time.perf_counter()
-    plan_ = plan(model, inputs, ratio, importance, ignored_layers, round_to, seed,
+    plan_ = plan(model, inputs, ratio, importance, ignored_layers, round_to, seed, granularity,
                  groups_result=groups, _model=m)
     removals = _removals(plan_, m)
     t2 = time.perf_counter()
@@ -574,16 +917,21 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
         _zero(_removals(plan_, _Model(zeroed)))
         reference, _ = _run(zeroed, inputs)
         del zeroed
-    _, macs_before = _run(model, inputs, count_macs=True)
+    with _Reads(m) as reads:   # which int attributes the forward reads
+        _, macs_before = _run(model, inputs, count_macs=True)
 
     t3 = time.perf_counter()
+    before = _snapshot(m)
+    heads = _head_facts(attentions, m, removals)   # reads the tensors before slicing
     _apply(removals, m)
+    attributes = _forward_sizes(m, removals, before, heads, plan_, reads)
     t4 = time.perf_counter()
 
     report = PruneReport(params_before=params_before, params_after=_params(model),
                          macs_before=macs_before, macs_after=None,
                          time_analyze=t1 - t0, time_plan=t2 - t1, time_prune=t4 - t3,
-                         time_check=0.0, plan=plan_, check=None, forward_error=None)
+                         time_check=0.0, plan=plan_, attributes=attributes, check=None,
+                         forward_error=None)
     sizes = []
     for s in plan_['sets']:
         sizes.append((s['groups'], s['kept'], s['set']))
@@ -594,24 +942,31 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
     try:
         got, report['macs_after'] = _run(model, inputs, count_macs=True)
     except Exception as exc:  # a size the forward code holds
-        report['forward_error'] = _forward_error(exc, plan_, sorted(set(sizes)))
+        report['forward_error'] = _forward_error(exc, plan_, sorted(set(sizes)), m, attributes)
         fe = report['forward_error']
-        warnings.warn('prunedep.prune: the pruned model does not run (%s)%s%s: the forward code '
-                      'holds a size that was pruned; see report.forward_error'
+        warnings.warn('prunedep.prune: the pruned model does not run (%s)%s%s%s: the forward '
+                      'code holds a size that was pruned; see report.forward_error'
                       % (fe['error'], ' at ' + fe['source'] if fe['source'] else '',
                          ''.join(', old size %d now %d (set %d)' % (o['old'], o['new'], o['set'])
-                                 for o in fe['old_sizes'][:3])), stacklevel=2)
+                                 for o in fe['old_sizes'][:3]),
+                         ''.join('; %s = %d left: ambiguous'
+                                 % ('.'.join(filter(None, (a['module'], a['attr']))), a['value'])
+                                 for a in fe['ambiguous'][:3])
+                         + ''.join('; ' + n for n in fe['notes'][:1])), stacklevel=2)
         if check:
             report['check'] = {'ok': False, 'max_error': None, 'tolerance': tolerance,
-                               'compared': 0, 'notes': [], 'mismatch':
+                               'compared': 0, 'notes': list(attributes['notes']), 'mismatch':
                                'the pruned model does not run: ' + report['forward_error']['error']}
         return report
     if check:
         t5 = time.perf_counter()
         report['check'] = _compare(reference, got, plan_, tolerance, _renormalizing(plan_, m))
+        report['check']['notes'] += attributes['notes']
         report['time_check'] = time.perf_counter() - t5
         if not report['check']['ok']:
-            err = _error('prune check failed: %s' % report['check']['mismatch'])
+            hint = [n for n in attributes['notes'] if 'head_dim' in n]
+            err = _error('prune check failed: %s%s' % (report['check']['mismatch'],
+                                                       '; ' + hint[0] if hint else ''))
             err.report = report
             raise err
     return report

@@ -15,8 +15,11 @@
 namespace pd::prune {
 
 // Adds `forward` to `pruned` and returns the outputs of the traced run (one
-// per graph output; a graph with several outputs returns them as a tuple).
+// per graph output). `returns` is what the original forward returns on the
+// same inputs (a tensor, or a tuple, list or dict holding them): the pruned
+// forward returns the same structure, its tensors in the IR's output order.
 std::vector<at::Tensor> emitForward(torch::jit::Module &pruned, verify::Interpreter &it, const Pruning &p,
-                                    const Graph &g, const std::vector<at::Tensor> &inputs);
+                                    const Graph &g, const std::vector<at::Tensor> &inputs,
+                                    const c10::IValue &returns);
 
 } // namespace pd::prune

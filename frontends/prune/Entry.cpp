@@ -92,6 +92,12 @@ void prune(const PruneOptions &o, PruneOutput &out) {
   out.planSeconds = secondsSince(t0);
 
   auto t1 = Clock::now();
+  // What the forward returns (a tensor, a tuple, a dict): the pruned one
+  // returns the same. Only a forward typed to return something else than a
+  // tensor is run for it.
+  c10::IValue returns = at::Tensor();
+  if (model.get_method("forward").function().getSchema().returns().at(0).type()->kind() != c10::TypeKind::TensorType)
+    returns = model.forward(std::vector<c10::IValue>(inputs.begin(), inputs.end()));
   torch::jit::Module pruned = buildPrunedModel(model, *o.graph, *o.registry, p);
   out.pruneSeconds = secondsSince(t1);
   out.paramsBefore = countParameters(model);
@@ -115,7 +121,7 @@ void prune(const PruneOptions &o, PruneOutput &out) {
   auto t3 = Clock::now();
   rewritePruned(*o.graph, *o.registry, p);
   verify::Interpreter prunedIR(*o.graph, *o.registry, model, inputs);
-  std::vector<at::Tensor> traced = emitForward(pruned, prunedIR, Pruning(), *o.graph, inputs);
+  std::vector<at::Tensor> traced = emitForward(pruned, prunedIR, Pruning(), *o.graph, inputs, returns);
   out.pruneSeconds += secondsSince(t3);
 
   if (o.check) {

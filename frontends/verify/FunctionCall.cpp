@@ -267,6 +267,9 @@ void collectTensors(const c10::IValue &v, std::vector<at::Tensor> &out) {
   } else if (v.isTuple()) {
     for (const c10::IValue &e : v.toTupleRef().elements())
       collectTensors(e, out);
+  } else if (v.isGenericDict()) { // values in insertion order, as the frontend lowers a returned dict
+    for (const auto &e : v.toGenericDict())
+      collectTensors(e.value(), out);
   }
 }
 

@@ -29,7 +29,7 @@ private:
 // The LibTorch scalar type of an IR dtype.
 c10::ScalarType toScalarType(DType d);
 
-// The tensors in `v` (a tensor, a list or tuple of them), in order.
+// The tensors in `v` (a tensor, a list, tuple or dict of them), in order.
 void collectTensors(const c10::IValue &v, std::vector<at::Tensor> &out);
 
 } // namespace pd::verify

@@ -1,6 +1,7 @@
 // The measuring child for `prunedep prune` on one traced model, in one
-// process: the model lowered once through the frontend module, then per
-// repetition the channel-groups analysis, and the pruner module's plan
+// process: per repetition, the model lowered through the frontend module
+// (not timed: the pruner rewrites the graph into the pruned IR), the
+// channel-groups analysis, and the pruner module's plan
 // (L1 scores and ranking) and prune (slicing the tensors, emitting the
 // pruned forward: one traced run of the pruned IR), without the check or
 // writing. Writes records (Records.h): the minimum of each.

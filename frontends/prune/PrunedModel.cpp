@@ -19,8 +19,7 @@ std::string join(const std::string &path, const std::string &name) { return path
 
 class Builder {
 public:
-  Builder(const Graph &g, const OpRegistry &registry, const Pruning &p, torch::jit::Module original)
-      : p_(p) {
+  Builder(const Graph &g, const OpRegistry &registry, const Pruning &p, torch::jit::Module original) {
     // What the pruning makes of every tensor, by its path in the model.
     for (const Op &op : g.ops()) {
       const OpRule *rule = registry.lookup(op.kind());
@@ -104,7 +103,6 @@ private:
     return byImpl_.at(t.unsafeGetTensorImpl());
   }
 
-  const Pruning &p_;
   std::unordered_map<std::string, const std::vector<Removed> *> storedCuts_;
   std::unordered_map<const c10::TensorImpl *, at::Tensor> byImpl_;
 };

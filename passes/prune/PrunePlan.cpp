@@ -176,9 +176,22 @@ PrunePlan planPruning(const ChannelGroups &groups, const PlanOptions &o, const G
   PrunePlan plan;
   plan.options = o;
   std::vector<Candidate> candidates;
+  // A layer given its own ratio that is only in blocked sets cannot get it:
+  // the first such set, per --ratio-of entry, to name in the error.
+  std::vector<bool> ratioPrunable(ratioLayers.size(), false);
+  std::vector<std::string> ratioBlocked(ratioLayers.size());
   for (uint32_t i = 0; i < groups.sets.size(); ++i) {
     const ChannelSet &set = groups.sets[i];
     uint32_t num = i + 1;
+    for (size_t k = 0; k < ratioLayers.size(); ++k)
+      for (const ChannelMember &m : set.members)
+        if (matches(m, ratioLayers[k])) {
+          if (set.prunable())
+            ratioPrunable[k] = true;
+          else if (ratioBlocked[k].empty())
+            ratioBlocked[k] = setName(num, set) + " cannot be pruned: " + set.blocked.front();
+          break;
+        }
     if (!set.prunable()) {
       std::string why;
       for (const std::string &b : set.blocked)
@@ -227,6 +240,10 @@ PrunePlan planPruning(const ChannelGroups &groups, const PlanOptions &o, const G
                   " of " + std::to_string(set.groups) + " groups");
     candidates.push_back(std::move(c));
   }
+
+  for (size_t k = 0; k < ratioLayers.size(); ++k)
+    if (!ratioPrunable[k] && !ratioBlocked[k].empty())
+      throw Error("ratio of '" + o.ratioOf[k].first + "': " + ratioBlocked[k]);
 
   // How many groups each candidate keeps.
   std::vector<uint32_t> keep(candidates.size());

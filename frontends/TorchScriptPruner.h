@@ -35,8 +35,9 @@ struct PruneOptions {
   PlanOptions plan;                      // how to plan (importance l1, l2 or random)
   const PrunePlan *givenPlan = nullptr;  // apply this plan instead (--plan-in; checked)
   std::string outputPath;                // the pruned archive ("" : plan and check only)
-  bool check = true;                     // run the value check (--no-check skips it)
-  double tolerance = 1e-4;               // relative, as verify's value check
+  // Run the value check (--no-check skips it); it compares as verify does:
+  // |pruned - reference| <= 1e-4 x max(1, |reference|).
+  bool check = true;
 };
 
 struct PruneOutput {

@@ -43,9 +43,6 @@ public:
   // forward. Returns the graph's outputs; throws pd::Error naming the op.
   std::vector<at::Tensor> runPrunedModel(torch::jit::Module pruned, const Pruning &p);
 
-  // The unpruned run's value of `v` (after runBaseline).
-  const at::Tensor &baselineValue(const Value *v) const { return baseline_.at(v->id()); }
-
 private:
   std::vector<at::Tensor> executeOnPruned(const Op &op, const std::vector<at::Tensor> &operands,
                                           const Pruning &p, torch::jit::Module &pruned);

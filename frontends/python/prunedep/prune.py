@@ -10,7 +10,10 @@ Three steps, as a compiler transform:
 plan   `channel-groups` gives, per set, groups of channel indices across its
        members (layer, role out|in|param, dim, per-group, indices). Each
        prunable set's groups are ranked by importance and the lowest
-       floor(ratio * groups) are removed (at least one group is kept).
+       floor(ratio * groups) are removed (at least one group is kept); sets
+       that change a model output's shape are kept by default. The same
+       plan as the C++ planner's (passes/prune/PrunePlan.cpp) for the same
+       options; prune(plan=...) applies a given one instead.
 apply  every member's tensor is sliced along the member's dim, in place:
        module weights, per-output biases and norm statistics, bare
        parameters and buffers (role param: class tokens, LSTM gate blocks);
@@ -33,7 +36,7 @@ import warnings
 import torch
 import torch.nn as nn
 
-__all__ = ['prune', 'plan', 'PruneReport']
+__all__ = ['prune', 'prune_plan', 'plan', 'PruneReport']
 
 # Per-output tensors of a module that follow its `out` member (dim 0).
 _PER_OUTPUT = ('bias', 'running_mean', 'running_var')
@@ -49,7 +52,7 @@ class PruneReport(dict):
 
     params_before/after, macs_before/after (conv and linear multiply-adds,
     counted with forward hooks), time_analyze/plan/prune/check (seconds),
-    plan (the plan: see plan()), check ({'ok', 'max_error', 'tolerance',
+    plan (the plan: see prune_plan()), check ({'ok', 'max_error', 'tolerance',
     'compared', 'notes'} or None with check=False), forward_error (None, or
     what failed when the pruned model ran: a size the forward code holds),
     attributes ({'updated', 'ambiguous', 'notes'}: the sizes set in modules'
@@ -182,19 +185,68 @@ def _ignored(member, ignored):
 
 
 # ---------------------------------------------------------------- importance
+#
+# The same scores, ranking and counts as the C++ planner (passes/prune/
+# PrunePlan.cpp, frontends/prune/Importance.cpp), to the bit: for the same
+# options `prunedep prune --plan-out` and prune_plan() give the same plan.
 
 def _member_scores(tensor, dim, groups_idx, p):
-    """Per group: the L1 (p=1) or L2 (p=2) norm of the tensor's slice."""
-    t = tensor.detach().float().movedim(dim, 0).reshape(tensor.shape[dim], -1)
-    per_index = t.abs().sum(1) if p == 1 else t.pow(2).sum(1)
-    per_group = per_index[groups_idx].sum(1)
-    return per_group if p == 1 else per_group.sqrt()
+    """Per group: the L1 (p=1) or L2 (p=2) norm of the tensor's slice, as
+    Importance.cpp computes it: per index of `dim`, |x| (x^2) summed over
+    every other dim in float32, then per group the indices' sums added in
+    float64 in the group's index order (and the square root for L2)."""
+    t = tensor.detach().float()
+    others = [d for d in range(t.dim()) if d != dim]
+    magnitude = t.abs() if p == 1 else t.square()
+    per_index = (magnitude.sum(others) if others else magnitude).double()
+    acc = torch.zeros(groups_idx.shape[0], dtype=torch.float64)
+    for j in range(groups_idx.shape[1]):
+        acc += per_index[groups_idx[:, j]]
+    return acc if p == 1 else acc.sqrt()
 
 
-def _scores(cset, model, importance, generator):
+_MASK64 = (1 << 64) - 1
+
+
+def _mt19937_64(seed, count):
+    """The first `count` raw outputs of std::mt19937_64 seeded with `seed`."""
+    n, mid = 312, 156
+    mt = [seed & _MASK64]
+    for i in range(1, n):
+        prev = mt[-1]
+        mt.append((6364136223846793005 * (prev ^ (prev >> 62)) + i) & _MASK64)
+    out, i = [], n
+    while len(out) < count:
+        if i >= n:
+            for k in range(n):
+                x = (mt[k] & 0xFFFFFFFF80000000) | (mt[(k + 1) % n] & 0x7FFFFFFF)
+                xa = x >> 1
+                if x & 1:
+                    xa ^= 0xB5026F5AA96619E9
+                mt[k] = mt[(k + mid) % n] ^ xa
+            i = 0
+        y = mt[i]
+        i += 1
+        y ^= (y >> 29) & 0x5555555555555555
+        y ^= (y << 17) & 0x71D67FFFEDA60000
+        y ^= (y << 37) & 0xFFF7EEE000000000
+        y ^= y >> 43
+        out.append(y & _MASK64)
+    return out
+
+
+def _random_scores(seed, number, groups):
+    """PrunePlan.cpp's randomScorer: one std::mt19937_64 stream per set,
+    seeded with seed * 0x9E3779B97F4A7C15 + set number; 53-bit doubles."""
+    raw = _mt19937_64((seed * 0x9E3779B97F4A7C15 + number) & _MASK64, groups)
+    return [(r >> 11) * 2.0 ** -53 for r in raw]
+
+
+def _scores(cset, model, importance, seed):
+    """One score per group of `cset` (a list of floats; lowest go)."""
     groups = cset.groups
     if importance == 'random':
-        return torch.rand(groups, generator=generator)
+        return _random_scores(seed, cset['set'], groups)
     if callable(importance):
         tensors = []
         for m in cset.members:
@@ -204,23 +256,63 @@ def _scores(cset, model, importance, generator):
         if scores.numel() != groups:
             raise _error('importance callable: %d score(s) for set %d of %d groups'
                          % (scores.numel(), cset['set'], groups))
-        return scores
+        return scores.tolist()
     p = {'l1': 1, 'l2': 2}[importance]
     total = torch.zeros(groups, dtype=torch.float64)
     for m in cset.members:
         for tensor, dim, primary in model.slices(m):
             if primary:
-                total += _member_scores(tensor, dim, _group_indices(m, groups), p).double()
-    return total
+                if not 0 <= dim < tensor.dim():
+                    raise _error('set member %s: dim %d of a tensor of rank %d'
+                                 % (m.layer, dim, tensor.dim()))
+                total += _member_scores(tensor, dim, _group_indices(m, groups), p)
+    return total.tolist()
 
 
-def _keep_count(groups, ratio, round_to):
+def _keep_count(groups, ratio, step):
+    """Groups a set keeps at `ratio` (at least one), rounded to a multiple of
+    `step` groups when the set has room for it (PrunePlan.cpp keepCount)."""
     keep = max(1, groups - int(math.floor(ratio * groups)))
-    if round_to and round_to > 1:
-        rounded = int(math.ceil(keep / round_to)) * round_to
-        if rounded <= groups:
-            keep = rounded
+    if step > 1 and keep % step:
+        up = (keep // step + 1) * step
+        keep = up if up <= groups else max(step, keep // step * step)
     return keep
+
+
+def _set_name(cset):
+    members = cset.members
+    return 'set %d%s' % (cset['set'], ' (%s%s)' % (members[0].layer, ', ...' if len(members) > 1
+                                                   else '') if members else '')
+
+
+def _rounding_step(cset, round_to):
+    """Groups per rounding step: the fewest groups whose channels are a
+    multiple of `round_to` in every member (PrunePlan.cpp roundingStep).
+    More than the set has: the set cannot be rounded; where its groups hold
+    several channels each that round_to cuts across, that is an error."""
+    if not round_to or round_to <= 1:
+        return 1
+    step, crosses = 1, False
+    for m in cset.members:
+        per = m.per_group
+        if not per:
+            continue
+        s = round_to // math.gcd(round_to, per)
+        step = step * s // math.gcd(step, s)
+        crosses = crosses or (per > 1 and round_to % per != 0 and per % round_to != 0)
+    if step > cset.groups and crosses:
+        first = cset.members[0]
+        raise _error('round_to=%d conflicts with %s: its %d groups hold %d channel(s) each in %s, '
+                     'and a multiple of %d needs %d groups'
+                     % (round_to, _set_name(cset), cset.groups, first.per_group, first.layer,
+                        round_to, step))
+    return step
+
+
+def _lowest(scores, count):
+    """The `count` lowest-scored groups, lower group first on ties; ascending."""
+    order = sorted(range(len(scores)), key=scores.__getitem__)  # stable
+    return sorted(order[:count])
 
 
 def _groups_pass(granularity):
@@ -229,73 +321,302 @@ def _groups_pass(granularity):
     return 'channel-groups' if granularity == 'channel' else 'channel-groups{granularity=head}'
 
 
-def plan(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), round_to=None,
-         seed=0, granularity='channel', groups_result=None, _model=None):
+def _check_ratio(ratio, what):
+    if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 <= ratio < 1:
+        raise _error('%s=%r: expected a number in [0, 1)' % (what, ratio))
+
+
+def _layer_name(name, m, what):
+    """An ignored or ratio_of layer as a name (a module is looked up)."""
+    if not isinstance(name, str):
+        found = [n for n, mod in m.modules.items() if mod is name]
+        if not found:
+            raise _error('%s %r is not a module of the model' % (what, name))
+        return found[0]
+    if not m.exists(_split_ignored(name)[0]):
+        raise _error("%s '%s': no module, parameter or buffer of that name in the model"
+                     % (what, name))
+    return name
+
+
+def prune_plan(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(),
+               round_to=None, seed=0, granularity='channel', keep_outputs=True, ratio_of=None,
+               global_ranking=False, groups_result=None, _model=None):
     """The pruning plan, without touching the model: a dict
     {'schema': 'prunedep/1', 'pass': 'prune-plan', 'ratio', 'importance',
-     'sets': [{'set', 'groups', 'kept', 'removed': [group numbers],
+     'round_to', 'ignored_layers', 'ratio_of', 'global', 'keep_outputs',
+     'seed', 'granularity',
+     'sets': [{'set', 'groups', 'kept', 'removed': [group numbers], 'outputs',
                'members': [{'layer', 'role', 'dim', 'indices': removed [start, end) ranges}]}],
-     'skipped': [{'set', 'reason'}]}.
+     'skipped': [{'set', 'reason'}]},
+    the plan `prunedep prune --plan-out` writes for the same options.
     Arguments as for prune(); groups_result: a channel-groups result already computed."""
     passes = _groups_pass(granularity)
-    if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 <= ratio < 1:
-        raise _error('ratio=%r: expected a number in [0, 1)' % (ratio,))
+    _check_ratio(ratio, 'ratio')
     if isinstance(importance, str):
         if importance not in ('l1', 'l2', 'random'):
             raise _error("importance=%r: expected 'l1', 'l2', 'random' or a callable"
                          % (importance,))
     elif not callable(importance):
         raise _error('importance: expected a str or a callable, got %s' % type(importance).__name__)
-    if round_to is not None and (not isinstance(round_to, int) or round_to < 1):
-        raise _error('round_to=%r: expected a positive int' % (round_to,))
-    if isinstance(ignored_layers, str):
+    if round_to is not None and (isinstance(round_to, bool) or not isinstance(round_to, int)
+                                 or round_to < 1):
+        raise _error('round_to=%r: expected a positive int (channels per member)' % (round_to,))
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise _error('seed=%r: expected a non-negative int' % (seed,))
+    if not isinstance(keep_outputs, bool):
+        raise _error('keep_outputs=%r: expected True or False' % (keep_outputs,))
+    if not isinstance(global_ranking, bool):
+        raise _error('global_ranking=%r: expected True or False' % (global_ranking,))
+    if isinstance(ignored_layers, (str, nn.Module)):
         ignored_layers = [ignored_layers]
-    ignored_layers = list(ignored_layers or ())
     m = _model or _Model(model)
-    for name in ignored_layers:
-        if not isinstance(name, str):
-            # an nn.Module: its name in the model
-            found = [n for n, mod in m.modules.items() if mod is name]
-            if not found:
-                raise _error('ignored layer %r is not a module of the model' % (name,))
-            ignored_layers[ignored_layers.index(name)] = found[0]
-        elif not m.exists(_split_ignored(name)[0]):
-            raise _error('ignored layer %r: no module, parameter or buffer of that name in the model'
-                         % name)
+    ignored_layers = [_layer_name(n, m, 'ignored layer') for n in (ignored_layers or ())]
+    if ratio_of is None:
+        ratio_of = {}
+    if not isinstance(ratio_of, dict):
+        raise _error("ratio_of: expected a dict {'layer': ratio}, got %s" % type(ratio_of).__name__)
+    ratios = {}
+    for name, r in ratio_of.items():
+        name = _layer_name(name, m, 'ratio_of layer')
+        _check_ratio(r, "ratio_of['%s']" % name)
+        ratios[name] = r
     if groups_result is None:
         from . import analyze
         groups_result = analyze(model, example_inputs, passes=passes)['channel-groups']
-    generator = torch.Generator().manual_seed(seed)
     out = {'schema': 'prunedep/1', 'pass': 'prune-plan', 'ratio': ratio,
            'importance': importance if isinstance(importance, str) else
            getattr(importance, '__name__', 'callable'),
-           'round_to': round_to, 'granularity': granularity, 'ignored_layers': ignored_layers,
+           'round_to': round_to if round_to and round_to > 1 else None,
+           'ignored_layers': ignored_layers, 'ratio_of': ratios, 'global': global_ranking,
+           'keep_outputs': keep_outputs, 'seed': seed, 'granularity': granularity,
            'sets': [], 'skipped': []}
+    # As PrunePlan.cpp planPruning: skip, then per candidate a ratio, a
+    # rounding step and the scores; keep counts per set or globally.
+    candidates = []   # [cset, ratio, fixed ratio, step, scores]
     for cset in groups_result.sets:
         number = cset['set']
         if not cset.prunable:
             out['skipped'].append({'set': number, 'reason': 'blocked: ' + '; '.join(cset.blocked)})
             continue
-        hit = next((mem for mem in cset.members if _ignored(mem, ignored_layers)), None)
+        hit = by = None
+        for mem in cset.members:
+            by = _ignored(mem, ignored_layers)
+            if by is not None:
+                hit = mem
+                break
         if hit is not None:
-            out['skipped'].append({'set': number, 'reason': 'ignored layer %s (%s)'
-                                   % (hit.layer, hit.role)})
+            out['skipped'].append({'set': number, 'reason': 'ignored layer %s (%s, %s)'
+                                   % (by, hit.layer, hit.role)})
+            continue
+        if keep_outputs and cset.outputs:
+            out['skipped'].append({'set': number, 'reason': "changes the model's output %s (its "
+                                   'shape is kept)' % cset.outputs[0]})
             continue
         groups = cset.groups
-        keep = _keep_count(groups, ratio, round_to)
-        if keep >= groups:
+        step = _rounding_step(cset, round_to)
+        if step > groups:
+            out['skipped'].append({'set': number, 'reason': 'round-to %d: its %d group(s) cannot '
+                                   'keep a multiple of %d channels' % (round_to, groups, round_to)})
             continue
-        scores = _scores(cset, m, importance, generator)
-        order = torch.argsort(scores, stable=True)
-        removed_t = torch.sort(order[:groups - keep]).values
-        removed = removed_t.tolist()
+        r, fixed = ratio, False
+        for name, value in ratios.items():
+            if any(_ignored(mem, [name]) for mem in cset.members):
+                r, fixed = value, True
+                break
+        if _keep_count(groups, r, step) >= groups and not (global_ranking and not fixed):
+            continue   # nothing to remove
+        candidates.append([cset, r, fixed, step, _scores(cset, m, importance, seed)])
+
+    keep = [_keep_count(c[0].groups, c[1], c[3]) for c in candidates]
+    if global_ranking:
+        # Scores divided by their set's mean, so that sets of different sizes
+        # and member counts compare; the lowest go over all ranked sets, each
+        # keeping at least one group; then each rounded up to its step.
+        ranked, total = [], 0
+        for k, (cset, _, fixed, _, scores) in enumerate(candidates):
+            if fixed:
+                continue
+            acc = 0.0
+            for x in scores:   # in order, as std::accumulate
+                acc += x
+            mean = acc / len(scores)
+            ranked.extend((x / mean if mean > 0 else 0.0, k) for x in scores)
+            total += len(scores)
+            keep[k] = len(scores)
+        ranked.sort(key=lambda e: e[0])   # stable
+        to_remove = int(math.floor(ratio * total))
+        for _, k in ranked:
+            if to_remove == 0:
+                break
+            if keep[k] > 1:
+                keep[k] -= 1
+                to_remove -= 1
+        for k, c in enumerate(candidates):
+            step = c[3]
+            if not c[2] and step > 1 and keep[k] % step:
+                keep[k] = min(len(c[4]), (keep[k] // step + 1) * step)
+    for k, (cset, _, _, _, scores) in enumerate(candidates):
+        groups = cset.groups
+        if keep[k] >= groups:
+            continue
+        removed = _lowest(scores, groups - keep[k])
+        removed_t = torch.tensor(removed, dtype=torch.long)
         members = []
         for mem in cset.members:
             idx = torch.sort(_group_indices(mem, groups)[removed_t].flatten()).values
             members.append({'layer': mem.layer, 'role': mem.role, 'dim': mem.dim,
                             'indices': _ranges(idx)})
-        out['sets'].append({'set': number, 'groups': groups, 'kept': keep, 'removed': removed,
-                            'outputs': list(cset.outputs), 'members': members})
+        out['sets'].append({'set': cset['set'], 'groups': groups, 'kept': keep[k],
+                            'removed': removed, 'outputs': list(cset.outputs), 'members': members})
+    out['sets'].sort(key=lambda s: s['set'])
+    return out
+
+
+plan = prune_plan   # the old name
+
+
+# ---------------------------------------------------------------- a given plan
+
+_PLANNING_DEFAULTS = (('ratio', 0.5), ('importance', 'l1'), ('ignored_layers', ()),
+                      ('round_to', None), ('seed', 0), ('keep_outputs', True),
+                      ('ratio_of', None), ('global_ranking', False))
+
+
+def _read_plan(given):
+    """A plan from a dict (prune_plan's, or a `prunedep prune --plan-out`
+    file's contents, or a `prunedep --format=json` report holding one
+    prune-plan result) or a path to such a JSON file: (plan, where) with
+    where naming the file for messages."""
+    import json
+    import os
+    where = 'plan'
+    if isinstance(given, (str, bytes, os.PathLike)):
+        where = os.fsdecode(os.fspath(given))
+        try:
+            with open(where) as f:
+                given = json.load(f)
+        except OSError as e:
+            raise _error('%s: error: cannot read the plan: %s' % (where, e.strerror or e))
+        except ValueError as e:
+            raise _error('%s: error: not JSON: %s' % (where, e))
+    if not isinstance(given, dict):
+        raise _error('%s: error: a plan is a dict (prune_plan, --plan-out) or a path to its JSON, '
+                     'not %s' % (where, type(given).__name__))
+    if 'results' in given:   # a prunedep --format=json report
+        found = [r for r in given['results'] or ()
+                 if isinstance(r, dict) and r.get('pass') == 'prune-plan']
+        if len(found) != 1:
+            raise _error('%s: error: the report holds %s prune-plan result'
+                         % (where, 'no' if not found else 'more than one'))
+        given = found[0]
+    elif given.get('schema') != 'prunedep/1':
+        raise _error('%s: error: "schema" is %r: a plan starts {"schema": "prunedep/1", '
+                     '"pass": "prune-plan", ...}' % (where, given.get('schema')))
+    if given.get('pass', 'prune-plan') != 'prune-plan':
+        raise _error('%s: error: "pass" is %r, not "prune-plan"' % (where, given.get('pass')))
+    granularity = given.get('granularity', 'channel')
+    if granularity not in ('channel', 'head'):
+        raise _error('%s: error: "granularity" must be "channel" or "head", not %r'
+                     % (where, granularity))
+    if not isinstance(given.get('sets'), list):
+        raise _error('%s: error: no "sets" list' % where)
+    return given, where
+
+
+def _member_name(layer, role, dim):
+    """A plan member as the C++ reports name it: conv1, fc:in, encoder.pos_embedding@2."""
+    return {'out': layer, 'in': layer + ':in'}.get(role, '%s@%s' % (layer, dim))
+
+
+def _int(value, key, where, lo=0):
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+        raise _error('%s: "%s" must be an integer >= %d, not %r' % (where, key, lo, value))
+    return value
+
+
+def _check_plan(given, where, groups_result):
+    """`given` checked against the model's channel groups as PrunePlan.cpp's
+    checkPlan does (every set exists and is prunable, its groups and members
+    are the model's, the removed groups exist and leave one, every member's
+    indices are exactly those of the removed groups), with an error naming the
+    set and member otherwise. Returns the plan to apply: a copy whose sets
+    carry the model's `outputs`."""
+    sets = groups_result.sets
+    out = {k: v for k, v in given.items() if k not in ('sets', 'results')}
+    out.setdefault('schema', 'prunedep/1')
+    out.setdefault('pass', 'prune-plan')
+    out.setdefault('granularity', 'channel')
+    out['sets'] = []
+    out.setdefault('skipped', [])
+    last = 0
+    for pos, s in enumerate(given['sets']):
+        here = '%s: error: sets entry %d' % (where, pos + 1)
+        if not isinstance(s, dict):
+            raise _error(here + ': must be a dict {"set", "groups", "kept", "removed", "members"}')
+        for key in ('set', 'groups', 'kept', 'removed', 'members'):
+            if key not in s:
+                raise _error('%s: no "%s"' % (here, key))
+        number = _int(s['set'], 'set', here, 1)
+        here = '%s: error: plan set %d' % (where, number)
+        if number > len(sets):
+            raise _error('%s: the model has %d channel-groups sets' % (here, len(sets)))
+        if number <= last:
+            raise _error(here + ': sets must be listed once each, in ascending order')
+        last = number
+        cset = sets[number - 1]
+        groups = cset.groups
+        here = '%s: error: plan %s' % (where, _set_name(cset))
+        if not cset.prunable:
+            raise _error('%s: the set cannot be pruned: %s' % (here, cset.blocked[0]))
+        if _int(s['groups'], 'groups', here) != groups:
+            raise _error('%s: the plan says %d groups, the model has %d'
+                         % (here, s['groups'], groups))
+        removed = s['removed']
+        if not isinstance(removed, list):
+            raise _error(here + ': "removed" must be a list of group numbers')
+        for k, g in enumerate(removed):
+            _int(g, 'removed', here)
+            if g >= groups:
+                raise _error('%s: group %d does not exist (%d groups)' % (here, g, groups))
+            if k and g <= removed[k - 1]:
+                raise _error(here + ': removed groups must be ascending and distinct')
+        if len(removed) >= groups:
+            raise _error('%s: removing all %d groups would empty %s'
+                         % (here, groups, cset.members[0].layer))
+        if _int(s['kept'], 'kept', here) != groups - len(removed):
+            raise _error('%s: kept %d is not groups minus removed (%d)'
+                         % (here, s['kept'], groups - len(removed)))
+        members = s['members']
+        if not isinstance(members, list) or len(members) != len(cset.members):
+            raise _error('%s: %s member(s), the model\'s set has %d'
+                         % (here, len(members) if isinstance(members, list) else 'no list of',
+                            len(cset.members)))
+        removed_t = torch.tensor(removed, dtype=torch.long)
+        checked = []
+        for k, (got, want) in enumerate(zip(members, cset.members)):
+            if not isinstance(got, dict) or any(key not in got for key in
+                                                ('layer', 'role', 'dim', 'indices')):
+                raise _error('%s: member %d: must be a dict {"layer", "role", "dim", "indices"}'
+                             % (here, k + 1))
+            if (got['layer'], got['role'], got['dim']) != (want.layer, want.role, want.dim):
+                raise _error("%s: member %d is %s (dim %s), the model's is %s (dim %d)"
+                             % (here, k + 1, _member_name(got['layer'], got['role'], got['dim']),
+                                got['dim'], _member_name(want.layer, want.role, want.dim),
+                                want.dim))
+            expected = torch.sort(_group_indices(want, groups)[removed_t].flatten()).values.tolist()
+            try:
+                indices = _expand(got['indices'])
+            except (TypeError, ValueError):
+                indices = None
+            if indices != expected:
+                raise _error('%s: member %s: its indices are not those of the removed groups'
+                             % (here, _member_name(want.layer, want.role, want.dim)))
+            checked.append({'layer': want.layer, 'role': want.role, 'dim': want.dim,
+                            'indices': _ranges(expected)})
+        out['sets'].append({'set': number, 'groups': groups, 'kept': groups - len(removed),
+                            'removed': list(removed), 'outputs': list(cset.outputs),
+                            'members': checked})
     return out
 
 
@@ -336,9 +657,12 @@ def _apply(removals, m):
                              % (dim, list(tensor.shape)))
             new = new.index_select(dim, torch.tensor(keep, dtype=torch.long))
         new = new.contiguous()
+        param = None   # one new Parameter for every module that holds a tied one
         for module, attr, is_param in m.places.get(id(tensor), []):
             if is_param:
-                module._parameters[attr] = nn.Parameter(new, requires_grad=tensor.requires_grad)
+                if param is None:
+                    param = nn.Parameter(new, requires_grad=tensor.requires_grad)
+                module._parameters[attr] = param
             else:
                 module._buffers[attr] = new
             touched.add(module)
@@ -858,7 +1182,8 @@ def _forward_sizes(m, removals, before, heads, plan_, reads=None):
 
 
 def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), round_to=None,
-          check=True, tolerance=1e-4, seed=0, granularity='channel'):
+          check=True, tolerance=1e-4, seed=0, granularity='channel', keep_outputs=True,
+          ratio_of=None, global_ranking=False, plan=None):
     """Prunes `model` (an nn.Module) in place and returns a PruneReport.
 
     example_inputs  a tensor or a tuple of tensors: the forward's inputs
@@ -874,7 +1199,9 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
                     'NAME:out' keeps only its outputs (the sets where NAME is
                     an `out` member; its inputs may still be pruned, as
                     Torch-Pruning's ignored_layers do)
-    round_to        keep a multiple of N groups per set when possible
+    round_to        keep a multiple of N channels per member where the set
+                    has room for it (a set too small to keep a multiple is
+                    skipped)
     check           compare the pruned model with a copy of the original whose
                     removed slices are zeroed, on example_inputs; a mismatch
                     raises prunedep.Error
@@ -882,6 +1209,25 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
     granularity     'channel' (channel-groups) or 'head': the groups of
                     channel-groups{granularity=head}, where an attention
                     loses whole heads (num_heads goes down, head_dim stays)
+    keep_outputs    True (default): skip the sets that change the shape of a
+                    model output (a classifier keeps its classes); False
+                    prunes them too
+    ratio_of        {layer: ratio}: that ratio for the sets the layer (or a
+                    layer under it; 'NAME:out' for one role) is in
+    global_ranking  rank the groups of all sets together (each set's scores
+                    divided by the set's mean), removing floor(ratio * all
+                    groups) and keeping one per set; ratio_of sets keep
+                    their own ratio
+    plan            apply this plan instead of planning: a dict as
+                    prune_plan() returns, the JSON `prunedep prune
+                    --plan-out` writes (or a report holding it), or a path to
+                    such a file. It is checked against the model's channel
+                    groups (prunedep.Error naming the set and member that do
+                    not match); the planning arguments above do not apply
+                    (an error if one is given other than its default)
+
+    With the same arguments, the plan is the one `prunedep prune MODEL.pt
+    --plan-out` writes (same scores, ranking, ties to the lower group).
 
     After slicing, the sizes modules hold are updated: the module kinds of
     docs/pruning.md by their tensors, nn.MultiheadAttention, and any other
@@ -894,9 +1240,24 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
     inputs = _inputs(example_inputs)
     m = _Model(model)
     t0 = time.perf_counter()
-    # Argument errors before the analysis runs.
-    plan(model, inputs, ratio, importance, ignored_layers, round_to, seed, granularity,
-         groups_result=_NoSets(), _model=m)
+    given = where = None
+    options = dict(ratio=ratio, importance=importance, ignored_layers=ignored_layers,
+                   round_to=round_to, seed=seed, granularity=granularity,
+                   keep_outputs=keep_outputs, ratio_of=ratio_of, global_ranking=global_ranking)
+    if plan is not None:
+        given, where = _read_plan(plan)
+        extra = [k for k, default in _PLANNING_DEFAULTS if not _is_default(options[k], default)]
+        if granularity != 'channel' and granularity != given.get('granularity', 'channel'):
+            extra.append('granularity')
+        if extra:
+            raise _error('prune: plan= applies a given plan, so %s do%s not apply; leave %s at '
+                         'the default' % (', '.join('%s=%r' % (k, options[k]) for k in extra),
+                                          'es' if len(extra) == 1 else '',
+                                          'it' if len(extra) == 1 else 'them'))
+        granularity = given.get('granularity', 'channel')
+    else:
+        # Argument errors before the analysis runs.
+        prune_plan(model, inputs, groups_result=_NoSets(), _model=m, **options)
     groups_pass = _groups_pass(granularity)
     try:
         analysis = analyze(model, inputs, passes='attention-heads,' + groups_pass)
@@ -905,8 +1266,10 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
         analysis, attentions = analyze(model, inputs, passes=groups_pass), []
     groups = analysis['channel-groups']
     t1 = time.perf_counter()
-    plan_ = plan(model, inputs, ratio, importance, ignored_layers, round_to, seed, granularity,
-                 groups_result=groups, _model=m)
+    if given is not None:
+        plan_ = _check_plan(given, where, groups)
+    else:
+        plan_ = prune_plan(model, inputs, groups_result=groups, _model=m, **options)
     removals = _removals(plan_, m)
     t2 = time.perf_counter()
 
@@ -974,3 +1337,14 @@ def prune(model, example_inputs, ratio=0.5, importance='l1', ignored_layers=(), 
 
 class _NoSets:
     sets = ()
+
+
+def _is_default(value, default):
+    """Whether a planning argument was left at its default (prune(plan=...))."""
+    if isinstance(default, bool) or default is None:
+        return value is default or (default is None and isinstance(value, dict) and not value)
+    if isinstance(default, tuple):
+        return value is None or (isinstance(value, (list, tuple)) and not value)
+    if isinstance(value, bool) or callable(value):
+        return False
+    return value == default

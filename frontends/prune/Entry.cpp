@@ -78,8 +78,15 @@ void prune(const PruneOptions &o, PruneOutput &out) {
   at::set_num_threads(std::max(1, at::get_num_interop_threads()));
   at::NoGradGuard noGrad;
   torch::jit::Module model = ts::loadArchive(o.modelPath);
+  // Each run gets its own copy of the inputs: a forward may write into one.
   std::vector<at::Tensor> inputs = verify::exampleInputs(*o.graph);
-  verify::Interpreter it(*o.graph, *o.registry, model, inputs);
+  auto copyOf = [](const std::vector<at::Tensor> &ts) {
+    std::vector<at::Tensor> out;
+    for (const at::Tensor &t : ts)
+      out.push_back(t.clone());
+    return out;
+  };
+  verify::Interpreter it(*o.graph, *o.registry, model, copyOf(inputs));
 
   auto t0 = Clock::now();
   if (o.givenPlan) {
@@ -96,8 +103,11 @@ void prune(const PruneOptions &o, PruneOutput &out) {
   // returns the same. Only a forward typed to return something else than a
   // tensor is run for it.
   c10::IValue returns = at::Tensor();
-  if (model.get_method("forward").function().getSchema().returns().at(0).type()->kind() != c10::TypeKind::TensorType)
-    returns = model.forward(std::vector<c10::IValue>(inputs.begin(), inputs.end()));
+  if (model.get_method("forward").function().getSchema().returns().at(0).type()->kind() !=
+      c10::TypeKind::TensorType) {
+    std::vector<at::Tensor> in = copyOf(inputs);
+    returns = model.forward(std::vector<c10::IValue>(in.begin(), in.end()));
+  }
   torch::jit::Module pruned = buildPrunedModel(model, *o.graph, *o.registry, p);
   out.pruneSeconds = secondsSince(t1);
   out.paramsBefore = countParameters(model);
@@ -120,8 +130,9 @@ void prune(const PruneOptions &o, PruneOutput &out) {
   // The pruned IR, run on the pruned tensors under the tracer: the forward.
   auto t3 = Clock::now();
   rewritePruned(*o.graph, *o.registry, p);
-  verify::Interpreter prunedIR(*o.graph, *o.registry, model, inputs);
-  std::vector<at::Tensor> traced = emitForward(pruned, prunedIR, Pruning(), *o.graph, inputs, returns);
+  std::vector<at::Tensor> traceInputs = copyOf(inputs);
+  verify::Interpreter prunedIR(*o.graph, *o.registry, model, traceInputs);
+  std::vector<at::Tensor> traced = emitForward(pruned, prunedIR, Pruning(), *o.graph, traceInputs, returns);
   out.pruneSeconds += secondsSince(t3);
 
   if (o.check) {

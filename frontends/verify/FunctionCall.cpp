@@ -274,7 +274,7 @@ void collectTensors(const c10::IValue &v, std::vector<at::Tensor> &out) {
 }
 
 std::vector<at::Tensor> FunctionCaller::call(const Op &op, const std::vector<at::Tensor> &operands,
-                                             const AttributeList &attrs) {
+                                             const AttributeList &attrs, bool inPlace) {
   if (chosen_.size() <= op.id())
     chosen_.resize(op.id() + 1);
   std::shared_ptr<torch::jit::Operator> &choice = chosen_[op.id()];
@@ -301,7 +301,7 @@ std::vector<at::Tensor> FunctionCaller::call(const Op &op, const std::vector<at:
                   " takes these operands and attributes");
   }
   // An in-place op must not write into a tensor other runs reuse.
-  if (choice->schema().is_mutable())
+  if (!inPlace && choice->schema().is_mutable())
     for (c10::IValue &v : stack)
       if (v.isTensor())
         v = c10::IValue(v.toTensor().clone());

@@ -19,8 +19,12 @@ public:
   // Runs `op` on `operands` with attributes `attrs` (the op's own, or
   // recomputed for a pruned model); returns its tensor results in order.
   // Throws pd::Error when no overload fits, c10::Error when the op fails.
+  // An in-place op writes into copies of its operands unless `inPlace`: a
+  // run that reuses values across runs must not see them change, while a
+  // run of the whole model needs the writes (Swin fills its attention mask
+  // through slices of it, and later ops read the mask).
   std::vector<at::Tensor> call(const Op &op, const std::vector<at::Tensor> &operands,
-                               const AttributeList &attrs);
+                               const AttributeList &attrs, bool inPlace = false);
 
 private:
   std::vector<std::shared_ptr<torch::jit::Operator>> chosen_; // by op id, once found

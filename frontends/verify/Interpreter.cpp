@@ -124,10 +124,12 @@ std::vector<at::Tensor> Interpreter::executeOnPruned(const Op &op, const std::ve
     throw Error("cannot run module " + std::string(op.modulePath().str()) + " (" +
                 std::string(op.moduleType().str()) + ") of the pruned model: no forward of its own");
   }
-  return caller_.call(op, operands, prunedAttributes(op, registry_.lookup(op.kind()), p));
+  return caller_.call(op, operands, prunedAttributes(op, registry_.lookup(op.kind()), p), /*inPlace=*/true);
 }
 
 std::vector<at::Tensor> Interpreter::runPrunedModel(torch::jit::Module pruned, const Pruning &p) {
+  // Every value is computed afresh and in-place ops write through, as in the
+  // model's own forward; only the inputs are shared with other runs.
   std::vector<at::Tensor> values(g_.valueIdBound());
   for (size_t i = 0; i < g_.inputs().size(); ++i)
     values[g_.inputs()[i]->id()] = inputs_.at(i);

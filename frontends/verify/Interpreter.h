@@ -39,8 +39,10 @@ public:
   // Runs every op, from the inputs, on `pruned`: a model whose layers and
   // stored tensors already hold the tensors pruned by `p` (PrunedModel.h),
   // with the attributes `p` recomputes. No value is reused from the
-  // unpruned run, so under the tracer this records the whole pruned
-  // forward. Returns the graph's outputs; throws pd::Error naming the op.
+  // unpruned run and in-place ops write through (a mask filled through its
+  // slices), so under the tracer this records the whole pruned forward. An
+  // in-place op on a graph input writes into it: pass inputs no other run
+  // needs. Returns the graph's outputs; throws pd::Error naming the op.
   std::vector<at::Tensor> runPrunedModel(torch::jit::Module pruned, const Pruning &p);
 
 private:

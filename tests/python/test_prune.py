@@ -4,6 +4,7 @@ Each model is pruned at ratio 0.5 with its classifier kept, then must still
 run with the original output shape, have fewer parameters, and pass the
 check (the pruned model computes what the original computes with the removed
 channels zeroed)."""
+import json
 import warnings
 
 import pytest
@@ -11,7 +12,8 @@ import torch
 import torch.nn as nn
 
 import prunedep
-from conftest import build_model, trace_models
+from conftest import (build_model, facts, inputs_for, model_path, run_cli, shape_flags,
+                      trace_models)
 
 
 def model_inputs(name):
@@ -448,3 +450,228 @@ def test_a_size_equal_by_chance_is_caught():
     assert not r.check['ok']
     with pytest.raises(AssertionError):
         model(x)
+
+
+# ---------------------------------------------------------------- the plan: the C++ planner's
+
+def test_keep_outputs():
+    """By default, as `prunedep prune` does, a set that changes a model
+    output's shape is skipped with the reason; keep_outputs=False prunes it."""
+    x = torch.randn(1, 3, 8, 8)
+    model = ResidualNet()
+    r = prunedep.prune(model, x, ratio=0.5)
+    assert model.fc.out_features == 10 and model.fc.in_features == 16   # fc's inputs: pruned
+    skipped = {s['reason'] for s in r.plan['skipped']}
+    assert "changes the model's output %fc (its shape is kept)" in skipped
+    assert r.plan['keep_outputs'] is True and all(not s['outputs'] for s in r.plan['sets'])
+    model = ResidualNet()
+    r = prunedep.prune(model, x, ratio=0.5, keep_outputs=False)
+    assert model.fc.out_features == 5 and model(x).shape == (1, 5)
+    assert r.check['ok'] and any(s['outputs'] == ['%fc'] for s in r.plan['sets'])
+
+
+def test_round_to_counts_channels_per_member():
+    """round_to is in channels per member (PrunePlan.cpp): a set whose groups
+    hold 8 channels each (whole heads) keeps a multiple of 8 with one group
+    per step; a set too small for a multiple is skipped; a multiple that
+    cuts across a group's channels is an error naming the set."""
+    torch.manual_seed(0)
+    x = torch.randn(2, 6, 4)
+    plan = prunedep.prune_plan(MhaBlock().eval(), x, ratio=0.5, granularity='head', round_to=8,
+                               ignored_layers=['fc:out'])
+    heads = [s for s in plan['sets'] if s['groups'] == 2]
+    assert heads and heads[0]['kept'] == 1   # one head of 8 channels: a multiple of 8
+    plan = prunedep.prune_plan(ResidualNet(), torch.randn(1, 3, 8, 8), ratio=0.5, round_to=32)
+    reasons = {s['set']: s['reason'] for s in plan['skipped']}
+    assert 'round-to 32: its 16 group(s) cannot keep a multiple of 32 channels' in reasons.values()
+    assert plan['sets'] == []   # 32 groups keep 32
+    conflict = (r'round_to=3 conflicts with set \d+ \(attn.in_proj_weight, \.\.\.\): '
+                r'its 2 groups hold 24 channel')
+    with pytest.raises(prunedep.Error, match=conflict):
+        prunedep.prune_plan(MhaBlock().eval(), x, granularity='head', round_to=3)
+
+
+def test_ratio_of_and_global_ranking():
+    x = torch.randn(1, 3, 8, 8)
+    plan = prunedep.prune_plan(ResidualNet(), x, ratio=0.5, ratio_of={'conv1': 0.25})
+    kept = {s['members'][0]['layer']: s['kept'] for s in plan['sets']}
+    # Every set conv1 is in: its outputs' (24 -> 18) and its inputs' (16 -> 12).
+    assert kept == {'stem': 12, 'conv1': 18, 'hidden': 16} and plan['ratio_of'] == {'conv1': 0.25}
+    plan = prunedep.prune_plan(ResidualNet(), x, ratio=0.5, ratio_of={'conv1:out': 0.25})
+    assert {s['members'][0]['layer']: s['kept'] for s in plan['sets']} == \
+        {'stem': 8, 'conv1': 18, 'hidden': 16}
+    plan = prunedep.prune_plan(ResidualNet(), x, ratio=0.5, global_ranking=True)
+    # floor(0.5 * all groups of the ranked sets), each set keeping one at least.
+    assert plan['global'] is True and all(s['kept'] >= 1 for s in plan['sets'])
+    assert sum(s['groups'] - s['kept'] for s in plan['sets']) == (16 + 24 + 32) // 2
+    with pytest.raises(prunedep.Error, match="ratio_of layer 'nope'"):
+        prunedep.prune_plan(ResidualNet(), x, ratio_of={'nope': 0.1})
+    with pytest.raises(prunedep.Error, match=r"ratio_of\['conv1'\]=1.5"):
+        prunedep.prune_plan(ResidualNet(), x, ratio_of={'conv1': 1.5})
+    # Only in a blocked set (the model's input): its ratio cannot apply.
+    with pytest.raises(prunedep.Error, match=r"ratio_of layer 'stem:in': set \d+ \(stem\) cannot be "
+                                             r"pruned: the model's input %input"):
+        prunedep.prune_plan(ResidualNet(), x, ratio_of={'stem:in': 0.3})
+
+
+def test_ties_go_to_the_lower_group():
+    """Equal scores: the lower group goes first, as the C++ planner's stable sort."""
+    plan = prunedep.prune_plan(ResidualNet(), torch.randn(1, 3, 8, 8), ratio=0.5,
+                               importance=lambda cset, tensors: [0.0] * cset.groups)
+    assert all(s['removed'] == list(range(s['groups'] - s['kept'])) for s in plan['sets'])
+
+
+# ---------------------------------------------------------------- prune(plan=...)
+
+def test_apply_a_given_plan(tmp_path):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 8, 8)
+    model = randomize_bn(ResidualNet()).eval()
+    planned = copy_of(model)
+    plan = prunedep.prune_plan(model, x, ratio=0.5, importance='random', seed=3)
+    want = prunedep.prune(planned, x, ratio=0.5, importance='random', seed=3)
+    assert want.plan == plan
+    report = {'schema': 'prunedep/1', 'model': 'ResidualNet', 'results': [plan]}   # --format=json
+    for given in (plan, tmp_path / 'plan.json', report):
+        (tmp_path / 'plan.json').write_text(json.dumps(plan))
+        m = copy_of(model)
+        r = prunedep.prune(m, x, plan=given)
+        assert r.params_after == want.params_after and r.check['ok']
+        assert r.plan['sets'] == plan['sets']
+        assert m.conv1.weight.shape == planned.conv1.weight.shape
+        assert torch.equal(m.conv1.weight, planned.conv1.weight)
+    assert model.stem.out_channels == 16   # prune_plan changes nothing
+
+
+def copy_of(model):
+    import copy
+    return copy.deepcopy(model)
+
+
+def bad_plan(plan, edit):
+    import copy
+    plan = copy.deepcopy(plan)
+    edit(plan)
+    return plan
+
+
+def test_a_plan_that_does_not_fit_the_model():
+    x = torch.randn(1, 3, 8, 8)
+    plan = prunedep.prune_plan(ResidualNet(), x, ratio=0.5)
+    s0 = plan['sets'][0]
+    n = s0['set']
+
+    def member_layer(p):
+        p['sets'][0]['members'][1]['layer'] = 'conv2'
+
+    def indices(p):
+        p['sets'][0]['members'][0]['indices'] = [[0, 1]]
+
+    def groups(p):
+        p['sets'][0]['groups'] += 1
+
+    def set_number(p):
+        p['sets'][-1]['set'] = 99
+
+    def removed(p):
+        p['sets'][0]['removed'] = [0, 0]
+
+    where = r'plan set %d \(stem, \.\.\.\): ' % n
+    cases = [(member_layer, where + r'member 2 is conv2 \(dim 0\), the model.s is bn \(dim 0\)'),
+             (indices, where + r'member stem: its indices are not those of the removed groups'),
+             (groups, where + r'the plan says 17 groups, the model has 16'),
+             (set_number, r'plan set 99: the model has \d+ channel-groups sets'),
+             (removed, r'removed groups must be ascending and distinct')]
+    for edit, message in cases:
+        model = ResidualNet()
+        with pytest.raises(prunedep.Error, match=message):
+            prunedep.prune(model, x, plan=bad_plan(plan, edit))
+        assert model.stem.out_channels == 16   # nothing changed
+    blocked = next(s['set'] for s in plan['skipped'] if s['reason'].startswith('blocked'))
+    with pytest.raises(prunedep.Error, match=r'plan set %d .*cannot be pruned' % blocked):
+        prunedep.prune(ResidualNet(), x, plan=bad_plan(
+            plan, lambda p: p['sets'].insert(0, dict(s0, set=blocked))))
+    with pytest.raises(prunedep.Error, match=r'plan= applies a given plan, so ratio=0.3, '
+                                             r'round_to=4 do not apply'):
+        prunedep.prune(ResidualNet(), x, plan=plan, ratio=0.3, round_to=4)
+    with pytest.raises(prunedep.Error, match='missing.json: error: cannot read the plan'):
+        prunedep.prune(ResidualNet(), x, plan='missing.json')
+
+
+# ---------------------------------------------------------------- the same plan as the command
+
+def cli_plan(name, tmp_path, *options):
+    path = model_path(name)
+    out = tmp_path / (name + '.plan.json')
+    run = run_cli(['prune', path] + shape_flags(name) + ['--no-check', '--plan-out', str(out),
+                                                          '-o', str(tmp_path / 'pruned.pt')]
+                  + list(options))
+    assert run.returncode == 0, run.stderr
+    return json.loads(out.read_text())
+
+
+def archive_module(name):
+    """The nn.Module with the archive's weights (its state_dict's keys)."""
+    model = build_model(name)
+    weights = torch.jit.load(model_path(name)).state_dict()
+    model.load_state_dict({k: weights[k] for k in model.state_dict()})
+    return model
+
+
+@pytest.mark.parametrize('name,options,kw', [
+    ('resnet18', [], {}),
+    ('resnet18', ['--round-to', '8', '--ignore', 'layer4.1.conv1'],
+     {'round_to': 8, 'ignored_layers': ['layer4.1.conv1']}),
+    ('mobilenet_v2', [], {}),
+    ('mobilenet_v2', ['--round-to', '8', '--ignore', 'features.1'],
+     {'round_to': 8, 'ignored_layers': ['features.1']}),
+    ('self_attention', [], {}),
+    ('self_attention', ['--round-to', '8', '--ignore', 'dense:in'],
+     {'round_to': 8, 'ignored_layers': ['dense:in']}),
+    ('resnet18', ['--importance', 'random', '--seed', '7', '--global', '--ratio-of', 'layer4=0.25',
+                  '--prune-outputs'],
+     {'importance': 'random', 'seed': 7, 'global_ranking': True, 'ratio_of': {'layer4': 0.25},
+      'keep_outputs': False}),
+    ('mobilenet_v2', ['--importance', 'l2', '--global', '--round-to', '4'],
+     {'importance': 'l2', 'global_ranking': True, 'round_to': 4}),
+])
+def test_the_same_plan_as_the_command(name, options, kw, tmp_path):
+    """prune_plan gives exactly the plan `prunedep prune --plan-out` writes
+    (the same scores to the bit, ties to the lower group): L1 at 0.5 with the
+    defaults, with round-to and an ignored layer, and random/L2, global,
+    ratio-of, prune-outputs. vit_b_16 is compared the same way by the
+    'prune archive' tests (tests/e2e/check_prune_archive.py)."""
+    want = cli_plan(name, tmp_path, '--ratio', '0.5', *options)
+    got = prunedep.prune_plan(archive_module(name), inputs_for(facts(name)['input_shapes']),
+                              ratio=0.5, **kw)
+    assert got['skipped'] == want['skipped']
+    assert [s['set'] for s in got['sets']] == [s['set'] for s in want['sets']]
+    for a, b in zip(got['sets'], want['sets']):
+        assert a == b, 'set %d' % b['set']
+    assert got == want
+    assert want['sets']
+
+
+class TiedLM(nn.Module):
+    """An embedding whose weight is also the output layer's (GPT-2's lm_head)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8)
+        self.mid = nn.Linear(8, 8)
+        self.head = nn.Linear(8, 20, bias=False)
+        self.head.weight = self.embed.weight
+
+    def forward(self, ids):
+        x = self.embed(ids)
+        return self.head(x + self.mid(x))
+
+
+def test_tied_weights_stay_tied():
+    """A tied parameter is sliced once and both modules get the one new
+    Parameter: the tie holds, and it is counted once (as in the archive)."""
+    model = TiedLM().eval()
+    ids = torch.randint(0, 20, (1, 5))
+    r = prunedep.prune(model, ids, ratio=0.5)
+    assert model.head.weight is model.embed.weight and model.embed.weight.shape == (20, 4)
+    assert r.params_after == 20 * 4 + 4 * 4 + 4 and model(ids).shape == (1, 5, 20)

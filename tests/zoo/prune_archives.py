@@ -11,7 +11,8 @@ For each NAME.pt with its NAME.trace.json (written by run_zoo.py):
      and the pruning take, and the check (verify's value check on every op
      the pruning touches, then the written archive run again);
   2. in a child /usr/bin/python3: torch.jit.load of the pruned archive, one
-     forward on a random input: every output has the original's shape.
+     forward on a random input: every output has the original's shape (and,
+     with --ratio 0, the original's values: the emitted archive is the model).
 The model's outputs are kept (prunedep's default: sets that change an
 output's shape are skipped). Writes CACHE_DIR/prune_cli.json and
 CACHE_DIR/prune_cli.md.
@@ -29,7 +30,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 LOAD_AND_RUN = r'''
 import sys, torch
 torch.set_num_threads(1)
-orig, pruned, shapes = sys.argv[1], sys.argv[2], sys.argv[3:]
+orig, pruned, values, shapes = sys.argv[1], sys.argv[2], sys.argv[3] == 'values', sys.argv[4:]
 def flat(o):
     if isinstance(o, torch.Tensor): return [o]
     if isinstance(o, dict): return [t for k in o for t in flat(o[k])]
@@ -42,8 +43,14 @@ for s in shapes:
     dims = [int(d) for d in dims.split('x')]
     xs.append(torch.randint(0, 2, dims) if dtype.startswith('int') else torch.randn(*dims))
 with torch.no_grad():
-    a = flat(torch.jit.load(orig)(*xs)); b = flat(torch.jit.load(pruned)(*xs))
+    a = flat(torch.jit.load(orig)(*[x.clone() for x in xs])); b = flat(torch.jit.load(pruned)(*[x.clone() for x in xs]))
 same = len(a) == len(b) and all(x.shape == y.shape for x, y in zip(a, b))
+if same and values:
+    for x, y in zip(a, b):
+        if x.is_floating_point() and x.numel():
+            same = same and (x.double() - y.double()).abs().max().item() <= 1e-5 * max(1.0, x.abs().max().item())
+        elif x.numel():
+            same = same and torch.equal(x, y)
 print('SHAPES %s %s' % ('same' if same else 'differ', [list(t.shape) for t in b]))
 '''
 
@@ -71,7 +78,9 @@ def run_model(args, name, facts):
         if key in res:
             row[key] = res[key]
     row['sets_pruned'] = len(res.get('sets', []))
-    run = subprocess.run(['/usr/bin/python3', '-c', LOAD_AND_RUN, pt, out] + facts['input_shapes'],
+    # At ratio 0 the archive must be the model itself: values compared too.
+    mode = 'values' if args.ratio == 0 else 'shapes'
+    run = subprocess.run(['/usr/bin/python3', '-c', LOAD_AND_RUN, pt, out, mode] + facts['input_shapes'],
                          capture_output=True, text=True, timeout=args.timeout)
     line = [l for l in run.stdout.splitlines() if l.startswith('SHAPES')]
     row['reloaded'] = line[0].split()[1] if line else 'error: ' + (run.stderr.strip().splitlines() or ['?'])[-1][:200]
@@ -85,6 +94,7 @@ def main():
     ap.add_argument('--ratio', type=float, default=0.5)
     ap.add_argument('--only', default='')
     ap.add_argument('--timeout', type=int, default=900)
+    ap.add_argument('--out', default='prune_cli', help='CACHE_DIR/OUT.json and OUT.md')
     ap.add_argument('--prunedep', default=os.path.join(REPO, 'build', 'tools', 'prunedep', 'prunedep'))
     args = ap.parse_args()
     os.makedirs(os.path.join(args.cache, 'pruned'), exist_ok=True)
@@ -104,7 +114,7 @@ def main():
         rows.append(row)
         print('%-28s %s' % (name, 'OK' if row['ok'] else 'FAIL ' + row.get('error', row.get('reloaded', ''))),
               flush=True)
-        with open(os.path.join(args.cache, 'prune_cli.json'), 'w') as fh:
+        with open(os.path.join(args.cache, args.out + '.json'), 'w') as fh:
             json.dump(rows, fh, indent=1)
     write_md(args, rows)
 
@@ -133,7 +143,7 @@ def write_md(args, rows):
             fmt_g(r.get('macs_before')), fmt_g(r.get('macs_after')),
             ('%.3f s' % s['plan']) if 'plan' in s else '-', ('%.3f s' % s['prune']) if 'prune' in s else '-',
             check_txt, '' if r['ok'] else (r.get('error') or r.get('reloaded', '')).replace('|', '/')))
-    with open(os.path.join(args.cache, 'prune_cli.md'), 'w') as fh:
+    with open(os.path.join(args.cache, args.out + '.md'), 'w') as fh:
         fh.write('\n'.join(lines) + '\n')
 
 

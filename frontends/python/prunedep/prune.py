@@ -394,8 +394,18 @@ def prune_plan(model, example_inputs, ratio=0.5, importance='l1', ignored_layers
     # As PrunePlan.cpp planPruning: skip, then per candidate a ratio, a
     # rounding step and the scores; keep counts per set or globally.
     candidates = []   # [cset, ratio, fixed ratio, step, scores]
+    # A ratio_of layer that is only in blocked sets cannot get its ratio:
+    # an error naming the first such set.
+    ratio_prunable, ratio_blocked = set(), {}
     for cset in groups_result.sets:
         number = cset['set']
+        for name in ratios:
+            if any(_ignored(mem, [name]) for mem in cset.members):
+                if cset.prunable:
+                    ratio_prunable.add(name)
+                else:
+                    ratio_blocked.setdefault(name, '%s cannot be pruned: %s'
+                                             % (_set_name(cset), cset.blocked[0]))
         if not cset.prunable:
             out['skipped'].append({'set': number, 'reason': 'blocked: ' + '; '.join(cset.blocked)})
             continue
@@ -427,6 +437,10 @@ def prune_plan(model, example_inputs, ratio=0.5, importance='l1', ignored_layers
         if _keep_count(groups, r, step) >= groups and not (global_ranking and not fixed):
             continue   # nothing to remove
         candidates.append([cset, r, fixed, step, _scores(cset, m, importance, seed)])
+
+    for name in ratios:
+        if name not in ratio_prunable and name in ratio_blocked:
+            raise _error("ratio_of layer '%s': %s" % (name, ratio_blocked[name]))
 
     keep = [_keep_count(c[0].groups, c[1], c[3]) for c in candidates]
     if global_ranking:

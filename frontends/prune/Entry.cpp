@@ -123,6 +123,7 @@ void prune(const PruneOptions &o, PruneOutput &out) {
       throw Error("the check failed, nothing written: " + *failure);
     // The whole pruned model as the checked ops compute it, for the
     // pruned IR to match below.
+    at::manual_seed(0); // a random op (dropout in training mode) draws the same in each whole run
     checked = it.runPrunedModel(pruned, p);
     out.checkSeconds = secondsSince(t2);
   }
@@ -132,6 +133,7 @@ void prune(const PruneOptions &o, PruneOutput &out) {
   rewritePruned(*o.graph, *o.registry, p);
   std::vector<at::Tensor> traceInputs = copyOf(inputs);
   verify::Interpreter prunedIR(*o.graph, *o.registry, model, traceInputs);
+  at::manual_seed(0);
   std::vector<at::Tensor> traced = emitForward(pruned, prunedIR, Pruning(), *o.graph, traceInputs, returns);
   out.pruneSeconds += secondsSince(t3);
 
@@ -157,6 +159,7 @@ void prune(const PruneOptions &o, PruneOutput &out) {
     torch::jit::Module back = o.outputPath.empty() ? pruned : torch::jit::load(o.outputPath);
     back.eval();
     std::vector<at::Tensor> got;
+    at::manual_seed(0);
     verify::collectTensors(back.forward(std::vector<c10::IValue>(inputs.begin(), inputs.end())), got);
     if (got.size() != traced.size())
       throw Error("the written archive returns " + std::to_string(got.size()) + " tensor(s), the pruned IR " +

@@ -8,6 +8,18 @@
 
 namespace pd::verify {
 
+bool drawsRandomNumbers(const Op &op) {
+  std::string_view k = op.kind().str();
+  if (k == "aten::dropout" || k == "aten::dropout_" || k == "aten::feature_dropout" ||
+      k == "aten::alpha_dropout" || k == "aten::feature_alpha_dropout") {
+    const Attribute *train = op.attr("train");
+    return train && ((train->isBool() && train->getBool()) || (train->isInt() && train->getInt() != 0));
+  }
+  return k == "aten::bernoulli" || k == "aten::bernoulli_" || k == "aten::rand_like" || k == "aten::randn_like" ||
+         k == "aten::randint_like" || k == "aten::normal" || k == "aten::multinomial" || k == "aten::rand" ||
+         k == "aten::randn" || k == "aten::randint" || k == "aten::randperm";
+}
+
 bool mixesCutValues(const Op &op, const ChannelMap *map, const Pruning &p) {
   if (!map)
     return true;

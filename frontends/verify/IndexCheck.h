@@ -22,6 +22,11 @@ namespace pd::verify {
 
 bool mixesCutValues(const Op &op, const ChannelMap *map, const Pruning &p);
 
+// Whether the op draws random numbers (dropout with train=true, as
+// tacotron2's prenet runs in eval; bernoulli, rand_like, ...): its pruned and
+// its reference run cannot draw the same, so its values are not compared.
+bool drawsRandomNumbers(const Op &op);
+
 // `t` with indices `removed` of dim `dim` set to zero (a copy).
 at::Tensor zeroIndices(const at::Tensor &t, int64_t dim, const std::vector<int64_t> &removed);
 

@@ -211,7 +211,7 @@ std::optional<std::string> Interpreter::checkValues(const Op &op, const Pruning 
   }
   for (const Value *r : op.results())
     cuts |= p.removed(r) != nullptr;
-  if (!cuts || mixesCutValues(op, mapOf(op), p))
+  if (!cuts || mixesCutValues(op, mapOf(op), p) || drawsRandomNumbers(op))
     return std::nullopt;
   std::vector<at::Tensor> reference = execute(op, zeroed, nullptr), pruned = execute(op, dropped, &p);
   for (unsigned r = 0; r < op.numResults() && r < reference.size() && r < pruned.size(); ++r) {

@@ -52,8 +52,10 @@ def main(argv):
         dims, _, dtype = shape.partition(':')
         dims = [int(d) for d in dims.split('x')]
         inputs.append(torch.randint(0, 2, dims) if dtype.startswith('int') else torch.randn(*dims))
-    with torch.no_grad():
+    with torch.no_grad():  # seeded alike: a forward may draw random numbers
+        torch.manual_seed(1)
         want = flat(torch.jit.load(model_path)(*[x.clone() for x in inputs]))
+        torch.manual_seed(1)
         got = flat(torch.jit.load(out_pt)(*[x.clone() for x in inputs]))
     if len(got) != len(want):
         print('FAIL: the archive returns %d tensor(s), the original %d' % (len(got), len(want)))

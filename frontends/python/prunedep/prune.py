@@ -103,14 +103,19 @@ def _ranges(indices):
 
 def _group_indices(member, groups):
     """[groups, per_group] tensor of the original indices of `member`: the
-    ranges expanded without a Python loop over indices (one arange per range;
-    most members are one range)."""
+    ranges expanded without a Python loop (an attention's members hold
+    thousands of one-index ranges): each range's start, repeated over its
+    length, plus its position within the range."""
     ranges = member.indices
     if len(ranges) == 1:
         flat = torch.arange(ranges[0][0], ranges[0][1])
+    elif ranges:
+        r = torch.tensor(ranges, dtype=torch.long)
+        lengths = r[:, 1] - r[:, 0]
+        before = torch.cumsum(lengths, 0) - lengths
+        flat = torch.arange(int(lengths.sum())) + torch.repeat_interleave(r[:, 0] - before, lengths)
     else:
-        flat = torch.cat([torch.arange(a, b) for a, b in ranges]) if ranges else \
-            torch.zeros(0, dtype=torch.long)
+        flat = torch.zeros(0, dtype=torch.long)
     per = member.per_group
     if flat.numel() != groups * per:
         raise _error('set member %s (%s, dim %d): %d indices for %d groups of %d'
@@ -128,6 +133,7 @@ class _Model:
         self.modules = dict(model.named_modules())
         self.tensors = {}
         self.places = {}   # id(tensor) -> [(module, attr, is_param)]
+        self.score_cache = {}  # (id(tensor), dim, p) -> per-index magnitudes (_member_scores)
         for mname, mod in self.modules.items():
             prefix = mname + '.' if mname else ''
             for store, is_param in ((mod._parameters, True), (mod._buffers, False)):
@@ -190,15 +196,21 @@ def _ignored(member, ignored):
 # PrunePlan.cpp, frontends/prune/Importance.cpp), to the bit: for the same
 # options `prunedep prune --plan-out` and prune_plan() give the same plan.
 
-def _member_scores(tensor, dim, groups_idx, p):
+def _member_scores(tensor, dim, groups_idx, p, cache):
     """Per group: the L1 (p=1) or L2 (p=2) norm of the tensor's slice, as
     Importance.cpp computes it: per index of `dim`, |x| (x^2) summed over
     every other dim in float32, then per group the indices' sums added in
-    float64 in the group's index order (and the square root for L2)."""
-    t = tensor.detach().float()
-    others = [d for d in range(t.dim()) if d != dim]
-    magnitude = t.abs() if p == 1 else t.square()
-    per_index = (magnitude.sum(others) if others else magnitude).double()
+    float64 in the group's index order (and the square root for L2). The
+    per-index sums are cached by tensor and dim: a layer whose input
+    concatenates several sets (DenseNet) is a member of each."""
+    key = (id(tensor), dim, p)
+    per_index = cache.get(key)
+    if per_index is None:
+        t = tensor.detach().float()
+        others = [d for d in range(t.dim()) if d != dim]
+        magnitude = t.abs() if p == 1 else t.square()
+        per_index = (magnitude.sum(others) if others else magnitude).double()
+        cache[key] = per_index
     acc = torch.zeros(groups_idx.shape[0], dtype=torch.float64)
     for j in range(groups_idx.shape[1]):
         acc += per_index[groups_idx[:, j]]
@@ -265,7 +277,8 @@ def _scores(cset, model, importance, seed):
                 if not 0 <= dim < tensor.dim():
                     raise _error('set member %s: dim %d of a tensor of rank %d'
                                  % (m.layer, dim, tensor.dim()))
-                total += _member_scores(tensor, dim, _group_indices(m, groups), p)
+                total += _member_scores(tensor, dim, _group_indices(m, groups), p,
+                                        model.score_cache)
     return total.tolist()
 
 

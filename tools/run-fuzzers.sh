@@ -15,7 +15,7 @@ set -eu
 build=$1 seconds=$2
 src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/prunedep-fuzz.XXXXXX)
-mkdir -p "$work/pdir" "$work/rules" "$work/rule-analysis" "$work/pipeline" "$work/artifacts"
+mkdir -p "$work/pdir" "$work/rules" "$work/rule-analysis" "$work/pipeline" "$work/plan" "$work/artifacts"
 find "$src/tests" "$src/ir" -name '*.pdir' -exec cp {} "$work/pdir/" \; 2>/dev/null || true
 find "$src/tests" "$src/ir" "$src/plugins" -name '*.toml' -exec cp {} "$work/rules/" \; 2>/dev/null || true
 
@@ -29,7 +29,9 @@ for p in verify dce op-stats 'verify,dce,op-stats' 'channel-dependency{prune-typ
          'channel-dependency,input-channel-dependency,group-dependency,reshape-dependency,attention-weight-dependency' \
          'channel-groups' 'channel-groups{values=true}' 'dot' 'dot{coupled-only=true}' 'explain{layer=conv}' \
          'dce,channel-groups,explain{layer=a}' 'a{b=c,d=e},f' 'x{' ',' 'verify{}' \
-         'attention-heads' 'channel-groups{granularity=head,values=true}'; do
+         'attention-heads' 'channel-groups{granularity=head,values=true}' \
+         'prune-plan{ratio=0.5,importance=random}' 'prune{ratio=0.5,importance=random,keep-outputs=false}' \
+         'prune{ratio=0.9,global=true,round-to=2,granularity=head}'; do
   g=0
   while [ $g -lt "$graphs" ]; do
     { printf "\\$(printf '%03o' $g)"; printf '%s' "$p"; } > "$work/pipeline/seed$i-$g"
@@ -44,11 +46,23 @@ for f in "$work"/rules/*.toml; do
     g=$((g + 1))
   done
 done
+# FuzzPlan: the plan of every test graph as `prunedep prune --plan-out`
+# writes it, after the byte that picks a graph (the same order as above).
+g=0
+for f in $(find "$src/tests/passes" "$src/tests/examples" "$src/tests/rules" -name '*.pdir' -not -path '*/Inputs/*'); do
+  if "$build/tools/prunedep/prunedep" prune "$f" --ratio 0.5 --prune-outputs --unknown-ops=barrier \
+       --plan-out "$work/plan.json" -o /dev/null > /dev/null 2>&1; then
+    { printf "\\$(printf '%03o' $((g % 256)))"; cat "$work/plan.json"; } > "$work/plan/seed-$g"
+  fi
+  g=$((g + 1))
+done
+rm -f "$work/plan.json"
 echo "seed corpus: $(ls "$work/pdir" | wc -l) .pdir, $(ls "$work/rules" | wc -l) .toml," \
-     "$(ls "$work/rule-analysis" | wc -l) rule file x graph, $(ls "$work/pipeline" | wc -l) pipeline x graph"
+     "$(ls "$work/rule-analysis" | wc -l) rule file x graph, $(ls "$work/pipeline" | wc -l) pipeline x graph," \
+     "$(ls "$work/plan" | wc -l) plans"
 
 status=0
-for target in FuzzPdir:pdir FuzzRules:rules FuzzRuleAnalysis:rule-analysis FuzzPipeline:pipeline; do
+for target in FuzzPdir:pdir FuzzRules:rules FuzzRuleAnalysis:rule-analysis FuzzPipeline:pipeline FuzzPlan:plan; do
   exe=${target%%:*} corpus=${target#*:}
   echo "== $exe for ${seconds}s"
   if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

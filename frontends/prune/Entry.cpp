@@ -7,7 +7,7 @@
 #include "frontends/prune/Importance.h"
 #include "frontends/prune/PrunedModel.h"
 #include "frontends/torchscript/Loader.h"
-#include "frontends/torchscript/Messages.h"
+#include "frontends/verify/ModuleBoundary.h"
 #include "frontends/verify/ExampleInputs.h"
 #include "frontends/verify/FunctionCall.h"
 #include "frontends/verify/IndexCheck.h"
@@ -18,7 +18,6 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
-#include <c10/util/Exception.h>
 #include <torch/csrc/jit/serialization/import.h>
 
 #include <chrono>
@@ -180,22 +179,14 @@ extern "C" __attribute__((visibility("default"))) void prunedep_prune_v1(const p
                                                                         pd::PruneOutput *out) {
   if (!out)
     return;
-  std::string message;
-  try {
-    if (!opts)
-      throw pd::Error("no options given to the pruner");
-    pd::prune::prune(*opts, *out);
+  std::string message = pd::verify::runAtModuleBoundary(
+      [&] {
+        if (!opts)
+          throw pd::Error("no options given to the pruner");
+        pd::prune::prune(*opts, *out);
+      },
+      "unknown error in the pruner");
+  if (message.empty())
     return;
-  } catch (const c10::Error &e) {
-    message = pd::ts::condenseTorchMessage(e.what_without_backtrace());
-  } catch (const pd::Error &e) {
-    message = pd::ts::oneLine(e.what());
-  } catch (const std::bad_alloc &) {
-    message = "out of memory";
-  } catch (const std::exception &e) {
-    message = pd::ts::condenseTorchMessage(e.what());
-  } catch (...) {
-    message = "unknown error in the pruner";
-  }
   out->error = (opts ? opts->modelPath : std::string("<model>")) + ": error: " + message;
 }

@@ -4,14 +4,13 @@
 // every exception becomes one line in out->error.
 #include "frontends/PruningVerifier.h"
 #include "frontends/torchscript/Loader.h"
-#include "frontends/torchscript/Messages.h"
+#include "frontends/verify/ModuleBoundary.h"
 #include "frontends/verify/ExampleInputs.h"
 #include "frontends/verify/Interpreter.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
-#include <c10/util/Exception.h>
 
 #include <chrono>
 #include <iostream>
@@ -77,22 +76,14 @@ extern "C" __attribute__((visibility("default"))) void prunedep_verify_v1(const 
                                                                          pd::VerifyOutput *out) {
   if (!out)
     return;
-  std::string message;
-  try {
-    if (!opts)
-      throw pd::Error("no options given to the verifier");
-    pd::verify::verify(*opts, *out);
+  std::string message = pd::verify::runAtModuleBoundary(
+      [&] {
+        if (!opts)
+          throw pd::Error("no options given to the verifier");
+        pd::verify::verify(*opts, *out);
+      },
+      "unknown error in the verifier");
+  if (message.empty())
     return;
-  } catch (const c10::Error &e) {
-    message = pd::ts::condenseTorchMessage(e.what_without_backtrace());
-  } catch (const pd::Error &e) {
-    message = pd::ts::oneLine(e.what());
-  } catch (const std::bad_alloc &) {
-    message = "out of memory";
-  } catch (const std::exception &e) {
-    message = pd::ts::condenseTorchMessage(e.what());
-  } catch (...) {
-    message = "unknown error in the verifier";
-  }
   out->error = (opts ? opts->modelPath : std::string("<model>")) + ": error: " + message;
 }

@@ -1,5 +1,7 @@
 #include "passes/prune/PlanJson.h"
 
+#include "passes/report/ReportFormat.h"
+
 #include "ir/Diagnostic.h"
 #include "ir/Parser.h"
 #include "passes/channels/ChannelPositions.h"
@@ -13,16 +15,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::vector<std::pair<int64_t, int64_t>> runs(const std::vector<int64_t> &indices) {
-  std::vector<std::pair<int64_t, int64_t>> out;
-  for (int64_t i : indices) {
-    if (!out.empty() && out.back().second == i)
-      ++out.back().second;
-    else
-      out.push_back({i, i + 1});
-  }
-  return out;
-}
 
 // "line:col" of byte `byte` (1-based, nlohmann's count of bytes read).
 std::string lineCol(std::string_view text, size_t byte) {
@@ -293,7 +285,7 @@ void writePlanFields(JsonWriter &w, const PrunePlan &plan) {
       w.key("role").value(roleName(m.role));
       w.key("dim").value(m.dim);
       w.key("indices").beginArray();
-      for (const auto &[a, b] : runs(m.indices))
+      for (const auto &[a, b] : indexRuns(m.indices))
         w.beginArray().value(a).value(b).endArray();
       w.endArray();
       w.endObject();

@@ -11,11 +11,6 @@
 namespace pd {
 namespace {
 
-std::string number(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
 
 std::string plural(size_t n, const char *one, const char *many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -23,7 +18,7 @@ std::string plural(size_t n, const char *one, const char *many) {
 
 // "ratio 0.5, importance random, seed 0, round-to 8, global, ignoring fc:out"
 std::string optionsText(const PlanOptions &o) {
-  std::string s = "ratio " + number(o.ratio) + ", importance " + o.importance;
+  std::string s = "ratio " + numberText(o.ratio) + ", importance " + o.importance;
   if (o.importance == "random")
     s += ", seed " + std::to_string(o.seed);
   if (o.roundTo > 1)
@@ -35,7 +30,7 @@ std::string optionsText(const PlanOptions &o) {
   if (o.granularity != "channel")
     s += ", granularity " + o.granularity;
   for (const auto &[layer, ratio] : o.ratioOf)
-    s += ", " + layer + " at " + number(ratio);
+    s += ", " + layer + " at " + numberText(ratio);
   for (const std::string &layer : o.ignored)
     s += ", ignoring " + layer;
   return s;
@@ -109,7 +104,7 @@ std::string planSummaryLine(const PrunePlan &plan, int64_t macsBefore, int64_t m
                      plural(plan.skipped.size(), "set", "sets") + " skipped; MACs " +
                      std::to_string(macsBefore) + " -> " + std::to_string(macsAfter);
   if (macsBefore > 0)
-    line += " (" + number(std::round(1000.0 * macsAfter / macsBefore) / 10) + "%)";
+    line += " (" + numberText(std::round(1000.0 * macsAfter / macsBefore) / 10) + "%)";
   return line;
 }
 

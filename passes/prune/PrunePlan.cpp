@@ -1,5 +1,7 @@
 #include "passes/prune/PrunePlan.h"
 
+#include "passes/report/ReportFormat.h"
+
 #include "ir/Diagnostic.h"
 #include "ir/Printer.h"
 #include "ir/Printer.h"
@@ -13,15 +15,10 @@
 namespace pd {
 namespace {
 
-std::string number(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
 
 void checkRatio(double r, const std::string &what) {
   if (!(r >= 0 && r < 1))
-    throw Error(what + " " + number(r) + ": expected a number in [0, 1)");
+    throw Error(what + " " + numberText(r) + ": expected a number in [0, 1)");
 }
 
 // "fc:out" -> ("fc", Out); "fc" -> ("fc", none).

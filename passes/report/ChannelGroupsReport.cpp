@@ -31,16 +31,6 @@
 namespace pd {
 namespace {
 
-std::vector<std::pair<int64_t, int64_t>> runs(const std::vector<int64_t> &indices) {
-  std::vector<std::pair<int64_t, int64_t>> out;
-  for (int64_t i : indices) {
-    if (!out.empty() && out.back().second == i)
-      ++out.back().second;
-    else
-      out.push_back({i, i + 1});
-  }
-  return out;
-}
 
 struct Listed {
   std::string name;
@@ -179,7 +169,7 @@ private:
       w.endArray();
     }
     w.key("indices").beginArray();
-    for (const auto &[a, b] : runs(l.indices))
+    for (const auto &[a, b] : indexRuns(l.indices))
       w.beginArray().value(a).value(b).endArray();
     w.endArray();
     w.endObject();
@@ -207,7 +197,7 @@ private:
 } // namespace
 
 std::string formatRuns(const std::vector<int64_t> &indices, size_t maxRuns) {
-  std::vector<std::pair<int64_t, int64_t>> rs = runs(indices);
+  std::vector<std::pair<int64_t, int64_t>> rs = indexRuns(indices);
   std::string out = "[";
   for (size_t i = 0; i < rs.size(); ++i) {
     if (maxRuns && i == maxRuns) {

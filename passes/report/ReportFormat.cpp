@@ -1,5 +1,7 @@
 #include "passes/report/ReportFormat.h"
 
+#include <sstream>
+
 #include "passes/report/TextStyle.h"
 
 namespace pd {
@@ -80,6 +82,23 @@ void writeWrapped(std::ostream &os, const std::string &head, const std::vector<s
     col += pieceWidth;
   }
   os << '\n';
+}
+
+std::vector<std::pair<int64_t, int64_t>> indexRuns(const std::vector<int64_t> &indices) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (int64_t i : indices) {
+    if (!out.empty() && out.back().second == i)
+      ++out.back().second;
+    else
+      out.push_back({i, i + 1});
+  }
+  return out;
+}
+
+std::string numberText(double x) {
+  std::ostringstream s;
+  s << x;
+  return s.str();
 }
 
 } // namespace pd

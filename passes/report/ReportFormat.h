@@ -3,9 +3,11 @@
 // list of strings (NNI writes lists into CSV cells), and word-wrapped name
 // lists for the text report.
 #pragma once
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pd {
@@ -15,6 +17,12 @@ namespace pd {
 std::string csvField(std::string_view s);
 // A CSV row of fields, '\n'-terminated.
 void writeCsvRow(std::ostream &os, const std::vector<std::string> &fields);
+
+// Ascending indices as [start, end) runs: 0 1 2 5 -> [0,3) [5,6).
+std::vector<std::pair<int64_t, int64_t>> indexRuns(const std::vector<int64_t> &indices);
+
+// A number as the reports print it: shortest form of the stream (0.5, 1e-05).
+std::string numberText(double x);
 
 // Python's str() of a list of str: ['a', 'b'].
 std::string pythonListRepr(const std::vector<std::string> &items);

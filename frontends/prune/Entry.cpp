@@ -71,6 +71,19 @@ double relativeError(const std::vector<at::Tensor> &got, const std::vector<at::T
   return worst;
 }
 
+// `got` must be `want` output by output (verify's tolerance); returns the
+// largest relative difference. `what` and `reference` name them in the error.
+double requireSame(const std::vector<at::Tensor> &got, const std::vector<at::Tensor> &want, const std::string &what,
+                   const std::string &reference) {
+  if (got.size() != want.size())
+    throw Error(what + " gives " + std::to_string(got.size()) + " output(s), " + reference + " " +
+                std::to_string(want.size()));
+  for (size_t i = 0; i < got.size(); ++i)
+    if (std::optional<std::string> why = verify::differs(got[i], want[i]))
+      throw Error(what + "'s output " + std::to_string(i) + " is not " + reference + "'s: " + *why);
+  return relativeError(got, want);
+}
+
 void prune(const PruneOptions &o, PruneOutput &out) {
   if (!o.graph || !o.registry || !o.groups)
     throw Error("the pruner needs the graph, the op table and the channel groups");
@@ -138,19 +151,13 @@ void prune(const PruneOptions &o, PruneOutput &out) {
 
   if (o.check) {
     auto t4 = Clock::now();
-    if (checked.size() != traced.size())
-      throw Error("the pruned IR gives " + std::to_string(traced.size()) + " outputs, the checked run " +
-                  std::to_string(checked.size()));
-    for (size_t i = 0; i < traced.size(); ++i)
-      if (std::optional<std::string> why = verify::differs(traced[i], checked[i]))
-        throw Error("the pruned IR's output " + std::to_string(i) + " is not the checked run's: " + *why);
-    out.maxError = relativeError(traced, checked);
+    out.maxError = requireSame(traced, checked, "the pruned IR", "the checked run");
     out.checkSeconds += secondsSince(t4);
   }
   if (!o.outputPath.empty()) {
-    auto t3 = Clock::now();
+    auto t5 = Clock::now();
     pruned.save(o.outputPath);
-    out.writeSeconds = secondsSince(t3);
+    out.writeSeconds = secondsSince(t5);
   }
   if (o.check) {
     // The archive as a user loads it must compute what the checked run did.
@@ -160,13 +167,7 @@ void prune(const PruneOptions &o, PruneOutput &out) {
     std::vector<at::Tensor> got;
     at::manual_seed(0);
     verify::collectTensors(back.forward(std::vector<c10::IValue>(inputs.begin(), inputs.end())), got);
-    if (got.size() != traced.size())
-      throw Error("the written archive returns " + std::to_string(got.size()) + " tensor(s), the pruned IR " +
-                  std::to_string(traced.size()));
-    for (size_t i = 0; i < got.size(); ++i)
-      if (std::optional<std::string> why = verify::differs(got[i], traced[i]))
-        throw Error("the written archive's output " + std::to_string(i) + " is not the checked run's: " + *why);
-    out.maxError = std::max(out.maxError, relativeError(got, traced));
+    out.maxError = std::max(out.maxError, requireSame(got, traced, "the written archive", "the emitted forward"));
     out.checkSeconds += secondsSince(t4);
     out.checked = true;
   }

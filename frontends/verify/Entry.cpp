@@ -21,16 +21,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// A member as the reports name it: conv1, fc:in, encoder.pos_embedding@2.
-std::string memberName(const ChannelMember &m) {
-  switch (m.role) {
-  case ChannelMember::Role::Out: return m.name;
-  case ChannelMember::Role::In: return m.name + ":in";
-  case ChannelMember::Role::Param: return m.name + "@" + std::to_string(m.dim);
-  }
-  return m.name;
-}
-
 void verify(const VerifyOptions &o, VerifyOutput &out) {
   if (!o.graph || !o.registry || !o.groups)
     throw Error("the verifier needs the graph, the op table and the channel groups");

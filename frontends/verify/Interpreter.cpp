@@ -127,10 +127,8 @@ std::vector<at::Tensor> Interpreter::executeOnPruned(const Op &op, const std::ve
   return caller_.call(op, operands, prunedAttributes(op, registry_.lookup(op.kind()), p), /*inPlace=*/true);
 }
 
-std::vector<at::Tensor> Interpreter::runPrunedModel(torch::jit::Module pruned, const Pruning &p) {
-  // Every value is computed afresh and in-place ops write through, as in the
-  // model's own forward; only the inputs are shared with other runs.
-  std::vector<at::Tensor> values(g_.valueIdBound());
+void Interpreter::runEveryOp(std::vector<at::Tensor> &values, const OpRunner &run, const ShapeCheck &shapeProblem) {
+  values.assign(g_.valueIdBound(), at::Tensor());
   for (size_t i = 0; i < g_.inputs().size(); ++i)
     values[g_.inputs()[i]->id()] = inputs_.at(i);
   for (const Op &op : g_.ops()) {
@@ -139,11 +137,9 @@ std::vector<at::Tensor> Interpreter::runPrunedModel(torch::jit::Module pruned, c
       operands.push_back(values[v->id()]);
     std::vector<at::Tensor> results;
     try {
-      results = executeOnPruned(op, operands, p, pruned);
+      results = run(op, operands);
     } catch (const c10::Error &e) {
       throw Error(describeOp(op) + ": " + ts::condenseTorchMessage(e.what_without_backtrace()));
-    } catch (const Error &) {
-      throw;
     } catch (const std::exception &e) {
       throw Error(describeOp(op) + ": " + ts::condenseTorchMessage(e.what()));
     }
@@ -151,13 +147,25 @@ std::vector<at::Tensor> Interpreter::runPrunedModel(torch::jit::Module pruned, c
       throw Error(describeOp(op) + ": gave " + std::to_string(results.size()) + " tensors for " +
                   std::to_string(op.numResults()) + " results");
     for (unsigned r = 0; r < op.numResults(); ++r) {
-      std::vector<int64_t> expected = p.predictedShape(op.result(r));
-      if (results[r].sizes() != c10::IntArrayRef(expected))
-        throw Error(describeOp(op) + ": gave " + shapeText(results[r].sizes()) + " where the groups predict " +
-                    shapeText(expected));
+      if (std::optional<std::string> why = shapeProblem(op.result(r), results[r]))
+        throw Error(describeOp(op) + ": " + *why);
       values[op.result(r)->id()] = results[r];
     }
   }
+}
+
+std::vector<at::Tensor> Interpreter::runPrunedModel(torch::jit::Module pruned, const Pruning &p) {
+  // Every value is computed afresh and in-place ops write through, as in the
+  // model's own forward; only the inputs are shared with other runs.
+  std::vector<at::Tensor> values;
+  runEveryOp(
+      values, [&](const Op &op, const std::vector<at::Tensor> &in) { return executeOnPruned(op, in, p, pruned); },
+      [&](const Value *v, const at::Tensor &t) -> std::optional<std::string> {
+        std::vector<int64_t> expected = p.predictedShape(v);
+        if (t.sizes() == c10::IntArrayRef(expected))
+          return std::nullopt;
+        return "gave " + shapeText(t.sizes()) + " where the groups predict " + shapeText(expected);
+      });
   std::vector<at::Tensor> out;
   for (const Value *v : g_.outputs())
     out.push_back(values[v->id()]);
@@ -165,33 +173,16 @@ std::vector<at::Tensor> Interpreter::runPrunedModel(torch::jit::Module pruned, c
 }
 
 void Interpreter::runBaseline() {
-  baseline_.assign(g_.valueIdBound(), at::Tensor());
-  for (size_t i = 0; i < g_.inputs().size(); ++i)
-    baseline_[g_.inputs()[i]->id()] = inputs_.at(i);
-  for (const Op &op : g_.ops()) {
-    std::vector<at::Tensor> operands;
-    for (const Value *v : op.operands())
-      operands.push_back(baseline_[v->id()]);
-    std::vector<at::Tensor> results;
-    try {
-      results = execute(op, operands, nullptr);
-    } catch (const c10::Error &e) {
-      throw Error("cannot run the unpruned model: " + describeOp(op) + ": " +
-                  ts::condenseTorchMessage(e.what_without_backtrace()));
-    } catch (const std::exception &e) {
-      throw Error("cannot run the unpruned model: " + describeOp(op) + ": " + ts::condenseTorchMessage(e.what()));
-    }
-    if (results.size() != op.numResults())
-      throw Error("cannot run the unpruned model: " + describeOp(op) + " gave " +
-                  std::to_string(results.size()) + " tensors for " + std::to_string(op.numResults()) +
-                  " results");
-    for (unsigned r = 0; r < op.numResults(); ++r) {
-      const Value *v = op.result(r);
-      if (results[r].sizes() != c10::IntArrayRef(v->type()->shape()))
-        throw Error("cannot run the unpruned model: " + describeOp(op) + " gave " +
-                    shapeText(results[r].sizes()) + " where the IR says " + v->type()->str());
-      baseline_[v->id()] = results[r];
-    }
+  try {
+    runEveryOp(
+        baseline_, [&](const Op &op, const std::vector<at::Tensor> &in) { return execute(op, in, nullptr); },
+        [](const Value *v, const at::Tensor &t) -> std::optional<std::string> {
+          if (t.sizes() == c10::IntArrayRef(v->type()->shape()))
+            return std::nullopt;
+          return "gave " + shapeText(t.sizes()) + " where the IR says " + v->type()->str();
+        });
+  } catch (const Error &e) {
+    throw Error(std::string("cannot run the unpruned model: ") + e.what());
   }
 }
 

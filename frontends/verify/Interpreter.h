@@ -14,6 +14,7 @@
 #include <ATen/core/Tensor.h>
 #include <torch/csrc/jit/api/module.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -46,6 +47,13 @@ public:
   std::vector<at::Tensor> runPrunedModel(torch::jit::Module pruned, const Pruning &p);
 
 private:
+  using OpRunner = std::function<std::vector<at::Tensor>(const Op &, const std::vector<at::Tensor> &)>;
+  using ShapeCheck = std::function<std::optional<std::string>(const Value *, const at::Tensor &)>;
+  // Every op in graph order from the inputs, each result into `values` (by
+  // value id): `run` computes an op's results, `shapeProblem` says what is
+  // wrong with a result's shape (nullopt: nothing). Throws pd::Error
+  // "%x (kind) ...: why" at the first op that fails.
+  void runEveryOp(std::vector<at::Tensor> &values, const OpRunner &run, const ShapeCheck &shapeProblem);
   std::vector<at::Tensor> executeOnPruned(const Op &op, const std::vector<at::Tensor> &operands,
                                           const Pruning &p, torch::jit::Module &pruned);
   std::vector<at::Tensor> execute(const Op &op, const std::vector<at::Tensor> &operands, const Pruning *p);

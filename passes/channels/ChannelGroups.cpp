@@ -29,6 +29,16 @@ uint32_t GroupedIndices::perGroup() const {
   return n;
 }
 
+std::string memberName(std::string_view name, ChannelMember::Role role, int64_t dim) {
+  std::string s(name);
+  switch (role) {
+  case ChannelMember::Role::Out: return s;
+  case ChannelMember::Role::In: return s + ":in";
+  case ChannelMember::Role::Param: return s + "@" + std::to_string(dim);
+  }
+  return s;
+}
+
 std::string_view roleName(ChannelMember::Role r) {
   switch (r) {
   case ChannelMember::Role::Out: return "out";

@@ -47,6 +47,11 @@ struct ChannelMember : GroupedIndices {
 };
 std::string_view roleName(ChannelMember::Role r);
 
+// A member as verify and the pruning plan name it: conv1, fc:in,
+// encoder.pos_embedding@2 (a stored tensor's dim).
+std::string memberName(std::string_view name, ChannelMember::Role role, int64_t dim);
+inline std::string memberName(const ChannelMember &m) { return memberName(m.name, m.role, m.dim); }
+
 // A tensor of the graph whose dim `dim` loses these indices.
 struct ChannelValue : GroupedIndices {
   const Value *value = nullptr;

@@ -143,15 +143,6 @@ GroupScorer randomScorer(uint64_t seed) {
   };
 }
 
-std::string planMemberName(const PlanMember &m) {
-  switch (m.role) {
-  case ChannelMember::Role::Out: return m.layer;
-  case ChannelMember::Role::In: return m.layer + ":in";
-  case ChannelMember::Role::Param: return m.layer + "@" + std::to_string(m.dim);
-  }
-  return m.layer;
-}
-
 PrunePlan planPruning(const ChannelGroups &groups, const PlanOptions &o, const GroupScorer &score,
                       const NameExists &exists) {
   checkRatio(o.ratio, "ratio");

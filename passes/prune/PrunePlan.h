@@ -88,8 +88,7 @@ PrunePlan planPruning(const ChannelGroups &groups, const PlanOptions &o, const G
 // pd::Error naming the set and member that does not match.
 void checkPlan(const ChannelGroups &groups, const PrunePlan &plan);
 
-// The layer a plan member, set member or name refers to, as the reports
-// name them: conv1, fc:in, encoder.pos_embedding@2.
-std::string planMemberName(const PlanMember &m);
+// A plan member as verify names set members: conv1, fc:in, x@2.
+inline std::string planMemberName(const PlanMember &m) { return memberName(m.layer, m.role, m.dim); }
 
 } // namespace pd

@@ -60,26 +60,7 @@ Channels channels(const HeadProjection &p) {
 
 // A member as channel-groups' text spells it: q_proj[0:64], o_proj:in[0:64],
 // attn.in_proj_weight:param@0[0:768].
-std::string spelled(const std::string &name, const std::string &role, int64_t dim) {
-  if (role == "out" && dim == 0)
-    return name;
-  if (role == "in" && dim == 1)
-    return name + ":in";
-  return name + ":" + role + "@" + std::to_string(dim);
-}
-
-std::string spelled(const Channels &c) { return spelled(c.name, c.role, c.dim) + formatRuns(c.rows); }
-
-std::vector<std::pair<int64_t, int64_t>> runsOf(const std::vector<int64_t> &v) {
-  std::vector<std::pair<int64_t, int64_t>> out;
-  for (int64_t i : v) {
-    if (!out.empty() && out.back().second == i)
-      ++out.back().second;
-    else
-      out.push_back({i, i + 1});
-  }
-  return out;
-}
+std::string spelled(const Channels &c) { return memberSpelling(c.name, c.role, c.dim) + formatRuns(c.rows); }
 
 struct Row {
   std::string scope, score, context, reason;
@@ -226,7 +207,7 @@ private:
     w.key("role").value(c.role);
     w.key("dim").value(c.dim);
     w.key("indices").beginArray();
-    for (const auto &[a, b] : runsOf(c.rows))
+    for (const auto &[a, b] : indexRuns(c.rows))
       w.beginArray().value(a).value(b).endArray();
     w.endArray();
     w.endObject();
@@ -332,7 +313,7 @@ std::unique_ptr<PassResult> makeAttentionHeadsResult(const AttentionHeadsResult 
         r.blocked = s.blocked;
       }
       for (const ChannelMember *m : g.others) {
-        r.others.push_back(spelled(m->name, std::string(roleName(m->role)), m->dim));
+        r.others.push_back(memberSpelling(m->name, std::string(roleName(m->role)), m->dim));
         r.otherMembers.emplace_back(m->name, std::string(roleName(m->role)), m->dim);
       }
     }

@@ -55,15 +55,10 @@ struct SetRow {
   std::vector<std::string> blocked, outputs;
 };
 
-// A member as the text report spells it: conv1[0:64], fc:in[0:3136],
+// A member with its indices: conv1[0:64], fc:in[0:3136],
 // encoder.pos_embedding:param@2[0:768].
 std::string memberText(const Listed &m, size_t maxRuns) {
-  std::string head = m.name;
-  if (m.role == "in" && m.dim == 1)
-    head += ":in";
-  else if (m.role != "out" || m.dim != 0)
-    head += ":" + m.role + "@" + std::to_string(m.dim);
-  return head + formatRuns(m.indices, maxRuns);
+  return memberSpelling(m.name, m.role, m.dim) + formatRuns(m.indices, maxRuns);
 }
 
 class ChannelGroupsResult : public PassResult {
@@ -195,6 +190,14 @@ private:
 };
 
 } // namespace
+
+std::string memberSpelling(const std::string &name, const std::string &role, int64_t dim) {
+  if (role == "out" && dim == 0)
+    return name;
+  if (role == "in" && dim == 1)
+    return name + ":in";
+  return name + ":" + role + "@" + std::to_string(dim);
+}
 
 std::string formatRuns(const std::vector<int64_t> &indices, size_t maxRuns) {
   std::vector<std::pair<int64_t, int64_t>> rs = indexRuns(indices);

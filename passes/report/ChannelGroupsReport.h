@@ -14,6 +14,10 @@ namespace pd {
 std::unique_ptr<PassResult> makeChannelGroupsResult(const ChannelGroups &groups, bool withValues,
                                                     std::string title = "channel-groups");
 
+// A member as the text report spells it: conv1, fc:in (an input's dim 1),
+// encoder.pos_embedding:param@2; `role` is out, in or param.
+std::string memberSpelling(const std::string &name, const std::string &role, int64_t dim);
+
 // Index runs in listed order: [0:64], [0:2,58:60], [5].
 std::string formatRuns(const std::vector<int64_t> &indices, size_t maxRuns = 0);
 

@@ -133,9 +133,7 @@ public:
 std::string membersText(const ChannelSet &set) {
   std::string s;
   for (const ChannelMember &m : set.members) {
-    std::string name = m.name + (m.role == ChannelMember::Role::In ? ":in" : "") +
-                       (m.role == ChannelMember::Role::Param ? "@" + std::to_string(m.dim) : "");
-    s += (s.empty() ? "" : " ~ ") + name;
+    s += (s.empty() ? "" : " ~ ") + memberName(m);
     if (s.size() > 80) {
       s += " ~ ...";
       break;

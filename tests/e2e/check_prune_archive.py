@@ -28,38 +28,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, '..', 'models'))
 from driver import command  # noqa: E402
+from torch_io import flat_outputs as flat, inputs_for  # noqa: E402
 
 
 def fail(msg):
     print('FAIL: ' + msg)
     sys.exit(1)
-
-
-def flat(out):
-    if isinstance(out, torch.Tensor):
-        return [out]
-    if isinstance(out, dict):
-        return [t for k in out for t in flat(out[k])]
-    if isinstance(out, (tuple, list)):
-        return [t for o in out for t in flat(o)]
-    return []
-
-
-DTYPES = {'int64': torch.int64, 'int32': torch.int32, 'f64': torch.float64, 'bool': torch.bool}
-
-
-def inputs_for(shapes):
-    """Inputs for --input-shape SHAPE[:DTYPE] flags: seeded normal floats,
-    0/1 integers (token ids every embedding has)."""
-    torch.manual_seed(0)
-    out = []
-    for flag in shapes:
-        dims, _, dtype = flag.partition(':')
-        shape = [int(d) for d in dims.split('x')]
-        dt = DTYPES[dtype] if dtype else torch.float32
-        out.append(torch.randn(shape, dtype=dt) if dt.is_floating_point
-                   else torch.randint(0, 2, shape, dtype=dt))
-    return tuple(out)
 
 
 def plan_difference(cpp, py):

@@ -20,16 +20,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from driver import command  # noqa: E402
-
-
-def flat(out):
-    if isinstance(out, torch.Tensor):
-        return [out]
-    if isinstance(out, dict):
-        return [t for k in out for t in flat(out[k])]
-    if isinstance(out, (tuple, list)):
-        return [t for o in out for t in flat(o)]
-    return []
+from torch_io import flat_outputs as flat, inputs_for  # noqa: E402
 
 
 def main(argv):
@@ -46,12 +37,7 @@ def main(argv):
         return 1
     with open(facts_path) as f:
         facts = json.load(f)
-    torch.manual_seed(0)
-    inputs = []
-    for shape in facts['input_shapes']:
-        dims, _, dtype = shape.partition(':')
-        dims = [int(d) for d in dims.split('x')]
-        inputs.append(torch.randint(0, 2, dims) if dtype.startswith('int') else torch.randn(*dims))
+    inputs = inputs_for(facts['input_shapes'])
     with torch.no_grad():  # seeded alike: a forward may draw random numbers
         torch.manual_seed(1)
         want = flat(torch.jit.load(model_path)(*[x.clone() for x in inputs]))

@@ -22,7 +22,9 @@ GOLDEN = os.path.join(SOURCE_ROOT, 'tests', 'golden')
 sys.path.insert(0, os.path.join(SOURCE_ROOT, 'tests', 'models'))
 import trace_models  # noqa: E402
 
-DTYPES = {'int64': torch.int64, 'int32': torch.int32, 'f64': torch.float64, 'bool': torch.bool}
+# The inputs the prunedep command makes (shared with the e2e checks).
+sys.path.insert(0, os.path.join(SOURCE_ROOT, 'tests', 'e2e'))
+from torch_io import inputs_for  # noqa: E402,F401
 
 
 def model_path(name):
@@ -36,20 +38,6 @@ def facts(name):
     model_path(name)
     with open(os.path.join(MODELS, name + '.json')) as f:
         return json.load(f)
-
-
-def inputs_for(flags):
-    """The inputs the prunedep command makes for --input-shape FLAGS: seeded
-    normal floats, 0/1 integers (frontends/torchscript/ShapeRecorder.cpp)."""
-    torch.manual_seed(0)
-    out = []
-    for flag in flags:
-        dims, _, dtype = flag.partition(':')
-        shape = [int(d) for d in dims.split('x')]
-        dt = DTYPES[dtype] if dtype else torch.float32
-        out.append(torch.randn(shape, dtype=dt) if dt.is_floating_point
-                   else torch.randint(0, 2, shape, dtype=dt))
-    return tuple(out)
 
 
 def run_cli(args):

@@ -30,18 +30,10 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 LOAD_AND_RUN = r'''
 import sys, torch
 torch.set_num_threads(1)
-orig, pruned, values, shapes = sys.argv[1], sys.argv[2], sys.argv[3] == 'values', sys.argv[4:]
-def flat(o):
-    if isinstance(o, torch.Tensor): return [o]
-    if isinstance(o, dict): return [t for k in o for t in flat(o[k])]
-    if isinstance(o, (list, tuple)): return [t for x in o for t in flat(x)]
-    return []
-torch.manual_seed(0)
-xs = []
-for s in shapes:
-    dims, _, dtype = s.partition(':')
-    dims = [int(d) for d in dims.split('x')]
-    xs.append(torch.randint(0, 2, dims) if dtype.startswith('int') else torch.randn(*dims))
+e2e, orig, pruned, values, shapes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == 'values', sys.argv[5:]
+sys.path.insert(0, e2e)
+from torch_io import flat_outputs as flat, inputs_for
+xs = inputs_for(shapes)
 with torch.no_grad():
     # Seeded alike: a forward may draw random numbers (tacotron2's dropout).
     torch.manual_seed(1); a = flat(torch.jit.load(orig)(*[x.clone() for x in xs]))
@@ -82,7 +74,8 @@ def run_model(args, name, facts):
     row['sets_pruned'] = len(res.get('sets', []))
     # At ratio 0 the archive must be the model itself: values compared too.
     mode = 'values' if args.ratio == 0 else 'shapes'
-    run = subprocess.run(['/usr/bin/python3', '-c', LOAD_AND_RUN, pt, out, mode] + facts['input_shapes'],
+    run = subprocess.run(['/usr/bin/python3', '-c', LOAD_AND_RUN, os.path.join(REPO, 'tests', 'e2e'), pt, out, mode]
+                         + facts['input_shapes'],
                          capture_output=True, text=True, timeout=args.timeout)
     line = [l for l in run.stdout.splitlines() if l.startswith('SHAPES')]
     row['reloaded'] = line[0].split()[1] if line else 'error: ' + (run.stderr.strip().splitlines() or ['?'])[-1][:200]
